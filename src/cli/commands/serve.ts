@@ -1,0 +1,51 @@
+import type { Command } from "commander";
+import { systemClock } from "../../core/clock.js";
+import { createLogger } from "../../core/logger.js";
+import { generateDemoShop } from "../../demo/index.js";
+import { buildApp } from "../../http/app.js";
+import { ensureInstanceSecret } from "../../shops/instance.js";
+import { openInstance } from "../instance.js";
+import { createProgress } from "../progress.js";
+import { printDemoShop } from "./demo.js";
+
+/** Customers in the demo shop seeded on a first start: enough to look real, quick to generate. */
+const FIRST_START_DEMO_CUSTOMERS = 2_000;
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command("serve")
+    .description("run the HTTP API (and, on SQLite, the worker in-process)")
+    .option("--no-demo", "do not seed a demo shop into an empty database")
+    .action(async (opts: { demo: boolean }) => {
+      const instance = await openInstance();
+      const logger = createLogger(instance.config.logLevel);
+      const secret = await ensureInstanceSecret(instance.db, instance.config.secret);
+
+      const anyShop = await instance.db.selectFrom("shops").select("id").limit(1).executeTakeFirst();
+      if (!anyShop && opts.demo) {
+        const progress = createProgress("seeding demo shop");
+        const demo = await generateDemoShop(instance.db, systemClock, {
+          customers: FIRST_START_DEMO_CUSTOMERS,
+          seed: 1,
+          onProgress: (done, total, phase) => progress.update(done, total, phase),
+        });
+        progress.stop();
+        printDemoShop(demo);
+      }
+
+      const app = await buildApp({ db: instance.db, clock: systemClock, logger, secret }, { logRequests: true });
+      const shutdown = async () => {
+        await app.close();
+        await instance.close();
+        process.exit(0);
+      };
+      process.once("SIGINT", shutdown);
+      process.once("SIGTERM", shutdown);
+
+      await app.listen({ port: instance.config.port, host: instance.config.host });
+      const shown = instance.config.publicUrl ?? `http://localhost:${instance.config.port}`;
+      console.log(`Kizuna is running on ${instance.engine}`);
+      console.log(`  admin and API: ${shown}/`);
+      console.log(`  API docs:      ${shown}/docs`);
+    });
+}

@@ -1,0 +1,28 @@
+// Opens the instance the CLI works on: configuration, database (migrated), secret.
+import { type Config, loadConfig } from "../core/config.js";
+import { migrateToLatest, openDb, parseDatabaseUrl, type Db, type Engine } from "../db/index.js";
+
+export interface Instance {
+  config: Config;
+  db: Db;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export async function openInstance(options: { migrate?: boolean } = {}): Promise<Instance> {
+  const config = loadConfig();
+  const target = parseDatabaseUrl(config.databaseUrl);
+  const db = openDb(target);
+  if (options.migrate !== false) await migrateToLatest(db);
+  return { config, db, engine: target.engine, close: () => db.destroy() };
+}
+
+/** Runs a command body with an open instance and always closes it, so the process can exit. */
+export async function withInstance<T>(body: (instance: Instance) => Promise<T>): Promise<T> {
+  const instance = await openInstance();
+  try {
+    return await body(instance);
+  } finally {
+    await instance.close();
+  }
+}

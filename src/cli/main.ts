@@ -1,0 +1,33 @@
+// The `kizuna` command: one subcommand per file under commands/.
+import { Command, CommanderError } from "commander";
+import { KizunaError } from "../core/errors.js";
+import { registerDemoCommand } from "./commands/demo.js";
+import { registerImportCommand } from "./commands/import.js";
+import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerServeCommand } from "./commands/serve.js";
+import { registerShopCommand } from "./commands/shop.js";
+
+const program = new Command("kizuna")
+  .description("Kizuna: open-source CRM and marketing automation for e-commerce shops")
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServeCommand(program);
+registerMigrateCommand(program);
+registerShopCommand(program);
+registerDemoCommand(program);
+registerImportCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode;
+  } else if (err instanceof KizunaError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,4 @@
+import type { RoutePlugin } from "../http/context.js";
+
+// Placeholder: routes land with the feature.
+export const customerRoutes: RoutePlugin = async () => {};

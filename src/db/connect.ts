@@ -1,0 +1,95 @@
+// Opens a Kysely handle on SQLite (a file, the embedded default) or PostgreSQL, chosen by DATABASE_URL.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Schema } from "./schema.js";
+
+export type Db = Kysely<Schema>;
+export type Engine = "sqlite" | "postgres";
+
+export interface DbTarget {
+  engine: Engine;
+  /** SQLite: file path (or ":memory:"); PostgreSQL: the connection string. */
+  location: string;
+  /** PostgreSQL only: the schema to work in (tests use one schema per test file). */
+  schema?: string;
+}
+
+export function parseDatabaseUrl(url: string): DbTarget {
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    return { engine: "postgres", location: url };
+  }
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length).replace(/^\/\//, "");
+    if (!path) throw new Error("DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/kizuna.db");
+    return { engine: "sqlite", location: path };
+  }
+  throw new Error(`DATABASE_URL: unsupported scheme in "${url.split(":")[0]}:"; use sqlite:PATH or postgres://…`);
+}
+
+// PostgreSQL type OIDs whose default parsing would differ from what SQLite returns.
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+const PG_TIMESTAMPTZ = 1184;
+const PG_TIMESTAMP = 1114;
+const PG_DATE = 1082;
+const PG_JSON = 114;
+const PG_JSONB = 3802;
+
+function pgTypeParser(oid: number, format?: string): (value: string) => unknown {
+  switch (oid) {
+    case PG_INT8:
+    case PG_NUMERIC:
+      return (v) => Number(v);
+    case PG_TIMESTAMPTZ:
+      return (v) => new Date(v).toISOString();
+    case PG_TIMESTAMP:
+      return (v) => new Date(`${v.replace(" ", "T")}Z`).toISOString();
+    case PG_DATE:
+    case PG_JSON:
+    case PG_JSONB:
+      return (v) => v;
+    default:
+      return pg.types.getTypeParser(oid, format as "text");
+  }
+}
+
+export interface OpenOptions {
+  /** PostgreSQL pool size; the default fits a 2-core machine serving the API and worker. */
+  poolSize?: number;
+}
+
+export function openDb(target: DbTarget, options: OpenOptions = {}): Db {
+  if (target.engine === "sqlite") {
+    if (target.location !== ":memory:") mkdirSync(dirname(resolve(target.location)), { recursive: true });
+    const database = new SqliteDatabase(target.location);
+    // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes (the WAL
+    // is fsynced at checkpoints), which is the embedded mode's promise.
+    database.pragma("journal_mode = WAL");
+    database.pragma("synchronous = NORMAL");
+    database.pragma("foreign_keys = ON");
+    database.pragma("busy_timeout = 5000");
+    return new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+  }
+  const pool = new pg.Pool({
+    connectionString: target.location,
+    max: options.poolSize ?? 10,
+    types: { getTypeParser: pgTypeParser } as pg.CustomTypesConfig,
+    options: target.schema ? `-c search_path=${target.schema}` : undefined,
+  });
+  return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+}
+
+const engines = new WeakMap<Db, Engine>();
+
+/** Which engine a handle talks to, for the few places where SQL differs (see dialect.ts). */
+export function engineOf(db: Kysely<unknown> | Db): Engine {
+  const known = engines.get(db as Db);
+  if (known) return known;
+  const adapterName = db.getExecutor().adapter.constructor.name;
+  const engine: Engine = adapterName.startsWith("Postgres") ? "postgres" : "sqlite";
+  engines.set(db as Db, engine);
+  return engine;
+}

@@ -1,0 +1,32 @@
+// The few places where SQLite and PostgreSQL differ, kept together so features stay engine-neutral.
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import { type Db, engineOf } from "./connect.js";
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value ?? {});
+}
+
+export function fromJson<T = Record<string, unknown>>(text: string | null | undefined): T {
+  if (text === null || text === undefined || text === "") return {} as T;
+  return JSON.parse(text) as T;
+}
+
+/** A JSON value as a SQL parameter: cast to jsonb on PostgreSQL, plain text on SQLite. */
+export function jsonParam(db: Kysely<unknown> | Db, value: unknown): RawBuilder<string> {
+  const text = toJson(value);
+  return engineOf(db) === "postgres" ? sql<string>`${text}::jsonb` : sql<string>`${text}`;
+}
+
+/**
+ * Largest number of rows per multi-row INSERT: SQLite allows 32,766 bound parameters per statement,
+ * PostgreSQL 65,535; callers divide by their column count.
+ */
+export function maxParams(db: Kysely<unknown> | Db): number {
+  return engineOf(db) === "postgres" ? 65_000 : 32_000;
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,261 @@
+// The one description of every table, shared by both engines. Conventions that hold on SQLite and
+// PostgreSQL alike (the pg type parsers in connect.ts make the driver agree with SQLite):
+// - timestamps are UTC ISO-8601 strings (`2026-01-02T03:04:05.000Z`); calendar dates are `YYYY-MM-DD`
+// - JSON columns are read and written as JSON text (jsonb on PostgreSQL, text on SQLite)
+// - flags are integers 0/1; money is integer minor units next to a currency code
+// - every row carries shop_id, and every query filters by it
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+type Id = Generated<number>;
+type Timestamp = string;
+type JsonText = string;
+
+export const CHANNELS = ["email", "line", "sms", "push", "postal"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const ORDER_CHANNELS = ["online", "store", "marketplace"] as const;
+export type OrderChannel = (typeof ORDER_CHANNELS)[number];
+
+export const ORDER_STATUSES = [
+  "pending",
+  "paid",
+  "shipped",
+  "completed",
+  "cancelled",
+  "returned",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const EVENT_TYPES = [
+  "product_view",
+  "cart_add",
+  "cart_remove",
+  "checkout_start",
+  "favourite",
+  "restock_request",
+  "search",
+  "login",
+  "page_view",
+  "restock",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const POINT_KINDS = ["earn", "spend", "expire", "adjust"] as const;
+export type PointKind = (typeof POINT_KINDS)[number];
+
+export interface InstanceSettingTable {
+  key: string;
+  value: string;
+}
+
+export interface ShopTable {
+  id: Id;
+  name: string;
+  timezone: string;
+  currency: string;
+  locale: string;
+  created_at: Timestamp;
+}
+
+export interface ApiKeyTable {
+  id: Id;
+  shop_id: number;
+  kind: "secret" | "public";
+  key_hash: string;
+  /** First characters of the key, shown in the admin so a person can tell keys apart. */
+  key_prefix: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface CustomerTable {
+  id: Id;
+  shop_id: number;
+  external_id: string | null;
+  email: string | null;
+  phone: string | null;
+  line_user_id: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  first_name_kana: string | null;
+  last_name_kana: string | null;
+  birthday: string | null;
+  gender: string | null;
+  postal_code: string | null;
+  prefecture: string | null;
+  address: string | null;
+  member_rank: string | null;
+  attributes: JsonText;
+  /** Set when this profile was merged into another; merged profiles are kept as tombstones. */
+  merged_into_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ConsentTable {
+  shop_id: number;
+  customer_id: number;
+  channel: Channel;
+  granted: number;
+  source: string;
+  updated_at: Timestamp;
+}
+
+/** Every consent change, append-only: who said yes or no, through what, when. */
+export interface ConsentLogTable {
+  id: Id;
+  shop_id: number;
+  customer_id: number;
+  channel: Channel;
+  granted: number;
+  source: string;
+  recorded_at: Timestamp;
+}
+
+export interface ProductTable {
+  id: Id;
+  shop_id: number;
+  sku: string;
+  name: string;
+  category_path: string | null;
+  price: number;
+  currency: string;
+  stock: number | null;
+  url: string | null;
+  image_url: string | null;
+  replenishment_days: number | null;
+  warranty_months: number | null;
+  consumable: number;
+  attributes: JsonText;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrderTable {
+  id: Id;
+  shop_id: number;
+  external_id: string;
+  customer_id: number | null;
+  channel: OrderChannel;
+  store_id: string | null;
+  status: OrderStatus;
+  ordered_at: Timestamp;
+  shipped_at: Timestamp | null;
+  currency: string;
+  subtotal: number;
+  discount: number;
+  shipping: number;
+  tax: number;
+  total: number;
+  coupon_code: string | null;
+  points_used: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrderItemTable {
+  id: Id;
+  shop_id: number;
+  order_id: number;
+  line_no: number;
+  product_id: number | null;
+  sku: string;
+  name: string | null;
+  quantity: number;
+  unit_price: number;
+  line_total: number;
+}
+
+export interface EventTable {
+  id: Id;
+  shop_id: number;
+  customer_id: number | null;
+  visitor_id: string | null;
+  type: EventType;
+  product_id: number | null;
+  sku: string | null;
+  properties: JsonText;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
+  /** Optional client-supplied id; a retried batch with the same ids is not stored twice. */
+  event_key: string | null;
+}
+
+export interface VisitorTable {
+  shop_id: number;
+  visitor_id: string;
+  customer_id: number | null;
+  first_seen_at: Timestamp;
+  linked_at: Timestamp | null;
+}
+
+export interface PointLedgerTable {
+  id: Id;
+  shop_id: number;
+  customer_id: number;
+  kind: PointKind;
+  /** Signed: positive for earn, negative for spend and expire. */
+  points: number;
+  expires_at: Timestamp | null;
+  reason: string | null;
+  order_external_id: string | null;
+  /** Caller's idempotency key: the same entry sent twice is recorded once. */
+  external_id: string | null;
+  occurred_at: Timestamp;
+}
+
+export interface PointBalanceTable {
+  shop_id: number;
+  customer_id: number;
+  balance: number;
+  next_expiry_at: Timestamp | null;
+  next_expiry_points: number;
+  updated_at: Timestamp;
+}
+
+export interface CouponTable {
+  id: Id;
+  shop_id: number;
+  code: string;
+  customer_id: number | null;
+  kind: "amount" | "percent";
+  value: number;
+  currency: string;
+  min_order: number;
+  expires_at: Timestamp | null;
+  redeemed_at: Timestamp | null;
+  redeemed_order_external_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface Schema {
+  instance_settings: InstanceSettingTable;
+  shops: ShopTable;
+  api_keys: ApiKeyTable;
+  customers: CustomerTable;
+  consents: ConsentTable;
+  consent_log: ConsentLogTable;
+  products: ProductTable;
+  orders: OrderTable;
+  order_items: OrderItemTable;
+  events: EventTable;
+  visitors: VisitorTable;
+  point_ledger: PointLedgerTable;
+  point_balances: PointBalanceTable;
+  coupons: CouponTable;
+}
+
+export type Shop = Selectable<ShopTable>;
+export type Customer = Selectable<CustomerTable>;
+export type NewCustomer = Insertable<CustomerTable>;
+export type CustomerUpdate = Updateable<CustomerTable>;
+export type Product = Selectable<ProductTable>;
+export type Order = Selectable<OrderTable>;
+export type OrderItem = Selectable<OrderItemTable>;
+export type StorefrontEvent = Selectable<EventTable>;
+export type NewStorefrontEvent = Insertable<EventTable>;
+export type PointLedgerEntry = Selectable<PointLedgerTable>;
+export type Coupon = Selectable<CouponTable>;
+
+// Re-exported so feature code need not import kysely for column helper types.
+export type { ColumnType };

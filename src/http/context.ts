@@ -1,0 +1,16 @@
+// What every route module receives: the database, the clock and the logger, passed down explicitly.
+import type { FastifyPluginAsync } from "fastify";
+import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import type { Db } from "../db/index.js";
+
+export interface AppContext {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Instance signing secret (tracking links, webhooks of our own). */
+  secret: string;
+}
+
+/** A feature's routes: a Fastify plugin that takes the app context as its options. */
+export type RoutePlugin = FastifyPluginAsync<{ ctx: AppContext }>;

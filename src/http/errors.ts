@@ -1,0 +1,44 @@
+// One JSON error shape for every failure: {"error":{"code","message","issues":[{"field","message"}]}}.
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { type FieldIssue, KizunaError } from "../core/errors.js";
+
+interface ValidationItem {
+  instancePath?: string;
+  message?: string;
+}
+
+function fieldFromPath(context: string | undefined, instancePath: string | undefined): string {
+  const parts = (instancePath ?? "").split("/").filter(Boolean);
+  const path = parts.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("");
+  const root = context && context !== "body" ? context : "";
+  return `${root}${path}`.replace(/^\./, "") || context || "body";
+}
+
+export function sendError(reply: FastifyReply, status: number, code: string, message: string, issues: FieldIssue[] = []) {
+  return reply.code(status).send({ error: { code, message, issues } });
+}
+
+export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issues = (err.validation as ValidationItem[]).map((v) => ({
+      field: fieldFromPath(err.validationContext, v.instancePath),
+      message: v.message ?? "invalid",
+    }));
+    const message = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
+    return sendError(reply, 400, "validation_failed", message, issues);
+  }
+  if (err instanceof KizunaError) {
+    return sendError(reply, err.status, err.code, err.message, err.issues);
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    // Fastify's own client errors: malformed JSON, body too large, unsupported media type.
+    const field = err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" ? "content-type" : "body";
+    return sendError(reply, status, err.code?.toLowerCase() ?? "bad_request", err.message, [
+      { field, message: err.message },
+    ]);
+  }
+  request.log.error({ err }, "unhandled error");
+  return sendError(reply, 500, "internal_error", "internal error");
+}

@@ -1,0 +1,45 @@
+// A real Fastify app on a real test database, with a shop and its keys, driven through HTTP injection.
+import type { FastifyInstance } from "fastify";
+import { ManualClock } from "../../src/core/clock.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { buildApp } from "../../src/http/app.js";
+import type { AppContext } from "../../src/http/context.js";
+import { type CreatedShop, createShop } from "../../src/shops/index.js";
+import { createTestDb, type TestDb } from "./db.js";
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  clock: ManualClock;
+  testDb: TestDb;
+  shop: CreatedShop;
+  /** Authorization header with the shop's secret key. */
+  secret: { authorization: string };
+  /** Authorization header with the shop's public (storefront) key. */
+  public: { authorization: string };
+  close(): Promise<void>;
+}
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+export async function createTestApp(start = "2026-06-01T00:00:00.000Z"): Promise<TestApp> {
+  const testDb = await createTestDb();
+  const clock = new ManualClock(start);
+  const ctx: AppContext = { db: testDb.db, clock, logger: silentLogger, secret: "test-secret-0123456789" };
+  const shop = await createShop(testDb.db, clock, { name: "Test Shop" });
+  const app = await buildApp(ctx);
+  await app.ready();
+  return {
+    app,
+    ctx,
+    clock,
+    testDb,
+    shop,
+    secret: bearer(shop.secretKey),
+    public: bearer(shop.publicKey),
+    async close() {
+      await app.close();
+      await testDb.cleanup();
+    },
+  };
+}
