@@ -26,7 +26,9 @@ export function parseDatabaseUrl(url: string): DbTarget {
     if (!path) throw new Error("DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/kizuna.db");
     return { engine: "sqlite", location: path };
   }
-  throw new Error(`DATABASE_URL: unsupported scheme in "${url.split(":")[0]}:"; use sqlite:PATH or postgres://…`);
+  throw new Error(
+    `DATABASE_URL: unsupported scheme in "${url.split(":")[0]}:"; use sqlite:PATH or postgres://…`,
+  );
 }
 
 // PostgreSQL type OIDs whose default parsing would differ from what SQLite returns.

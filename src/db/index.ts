@@ -2,3 +2,4 @@ export { type Db, type DbTarget, type Engine, engineOf, openDb, parseDatabaseUrl
 export { chunk, fromJson, jsonParam, maxParams, toJson } from "./dialect.js";
 export { migrateToLatest } from "./migrate.js";
 export * from "./schema.js";
+export { inTransaction, isUniqueViolation } from "./transaction.js";

@@ -16,14 +16,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const ORDER_CHANNELS = ["online", "store", "marketplace"] as const;
 export type OrderChannel = (typeof ORDER_CHANNELS)[number];
 
-export const ORDER_STATUSES = [
-  "pending",
-  "paid",
-  "shipped",
-  "completed",
-  "cancelled",
-  "returned",
-] as const;
+export const ORDER_STATUSES = ["pending", "paid", "shipped", "completed", "cancelled", "returned"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const EVENT_TYPES = [

@@ -25,7 +25,6 @@ const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (options.logRequests ? ctx.logger : undefined) as FastifyBaseLogger | undefined,
-    disableRequestLogging: !options.logRequests,
     bodyLimit: BODY_LIMIT_BYTES,
   });
 
@@ -33,7 +32,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: "not_found", message: `no route ${request.method} ${request.url}`, issues: [] } }),
+    reply.code(404).send({
+      error: { code: "not_found", message: `no route ${request.method} ${request.url}`, issues: [] },
+    }),
   );
   registerApiKeyAuth(app, ctx.db);
 
@@ -45,7 +46,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
         version: "1",
       },
       components: {
-        securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "Secret or public API key" } },
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "Secret or public API key" },
+        },
       },
       security: [{ apiKey: [] }],
     },

@@ -49,7 +49,9 @@ export function registerApiKeyAuth(app: FastifyInstance, db: Db): void {
     const principal = await principalFor(match[1]);
     if (!principal) throw new UnauthorizedError("invalid or revoked API key");
     if (level === "secret" && principal.kind !== "secret") {
-      throw new ForbiddenError("this endpoint needs the secret API key; the public key only sends storefront events");
+      throw new ForbiddenError(
+        "this endpoint needs the secret API key; the public key only sends storefront events",
+      );
     }
     request.principal = principal;
   });

@@ -15,7 +15,13 @@ function fieldFromPath(context: string | undefined, instancePath: string | undef
   return `${root}${path}`.replace(/^\./, "") || context || "body";
 }
 
-export function sendError(reply: FastifyReply, status: number, code: string, message: string, issues: FieldIssue[] = []) {
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  issues: FieldIssue[] = [],
+) {
   return reply.code(status).send({ error: { code, message, issues } });
 }
 

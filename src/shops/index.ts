@@ -104,6 +104,7 @@ export async function resolveShop(db: Db, shopId?: number | string): Promise<Sho
   }
   const shops = await db.selectFrom("shops").selectAll().orderBy("id").limit(2).execute();
   if (shops.length === 0) throw new NotFoundError("shop (create one with `kizuna shop create NAME`)");
-  if (shops.length > 1) throw ValidationError.field("shop", "this instance has several shops; pass --shop ID");
+  if (shops.length > 1)
+    throw ValidationError.field("shop", "this instance has several shops; pass --shop ID");
   return shops[0];
 }

@@ -34,8 +34,13 @@ describe("migrations", () => {
       expect(names).toContain(table);
     }
     // Every tenant table carries shop_id.
-    for (const table of tables.filter((x) => !["instance_settings", "shops"].includes(x.name) && !x.name.startsWith("kysely"))) {
-      expect(table.columns.map((c) => c.name), table.name).toContain("shop_id");
+    for (const table of tables.filter(
+      (x) => !["instance_settings", "shops"].includes(x.name) && !x.name.startsWith("kysely"),
+    )) {
+      expect(
+        table.columns.map((c) => c.name),
+        table.name,
+      ).toContain("shop_id");
     }
   });
 
@@ -43,7 +48,13 @@ describe("migrations", () => {
     t = await createTestDb();
     const shop = await t.db
       .insertInto("shops")
-      .values({ name: "x", timezone: "Asia/Tokyo", currency: "JPY", locale: "ja", created_at: "2026-01-02T03:04:05.678Z" })
+      .values({
+        name: "x",
+        timezone: "Asia/Tokyo",
+        currency: "JPY",
+        locale: "ja",
+        created_at: "2026-01-02T03:04:05.678Z",
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     expect(shop.created_at).toBe("2026-01-02T03:04:05.678Z");

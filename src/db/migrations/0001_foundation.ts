@@ -91,7 +91,11 @@ export const foundation: EngineMigration = {
       .addColumn("source", "text", (c) => c.notNull())
       .addColumn("recorded_at", t.timestamp, (c) => c.notNull())
       .execute();
-    await s.createIndex("consent_log_customer").on("consent_log").columns(["shop_id", "customer_id"]).execute();
+    await s
+      .createIndex("consent_log_customer")
+      .on("consent_log")
+      .columns(["shop_id", "customer_id"])
+      .execute();
 
     await t
       .withId(s.createTable("products"))
@@ -134,7 +138,12 @@ export const foundation: EngineMigration = {
       .addColumn("created_at", t.timestamp, (c) => c.notNull())
       .addColumn("updated_at", t.timestamp, (c) => c.notNull())
       .execute();
-    await s.createIndex("orders_external").unique().on("orders").columns(["shop_id", "external_id"]).execute();
+    await s
+      .createIndex("orders_external")
+      .unique()
+      .on("orders")
+      .columns(["shop_id", "external_id"])
+      .execute();
     await s
       .createIndex("orders_customer")
       .on("orders")

@@ -1,0 +1,98 @@
+// Creates or updates a customer profile from any source (API, import, webhook, storefront identify).
+import type { Clock } from "../core/clock.js";
+import { toIso } from "../core/clock.js";
+import { ConflictError } from "../core/errors.js";
+import { type Customer, type Db, fromJson, toJson } from "../db/index.js";
+import { setConsents } from "./consents.js";
+import { resolveIdentity } from "./identity.js";
+import { mergeCustomers } from "./merge.js";
+import type { NormalizedCustomer } from "./normalize-input.js";
+
+export interface UpsertResult {
+  customer: Customer;
+  created: boolean;
+  /** Duplicate profiles folded into this one. */
+  merged: number;
+}
+
+/**
+ * Must run inside a transaction (the caller's, so a batch is all-or-nothing). `source` is recorded
+ * with any consent stated (e.g. "api", "import:customers.csv", "shopify").
+ */
+export async function upsertCustomer(
+  trx: Db,
+  clock: Clock,
+  shopId: number,
+  input: NormalizedCustomer,
+  source: string,
+): Promise<UpsertResult> {
+  const now = toIso(clock.now());
+  const { match, duplicates } = await resolveIdentity(trx, shopId, input.columns);
+  let customer: Customer;
+  let created = false;
+
+  if (!match) {
+    customer = await trx
+      .insertInto("customers")
+      .values({
+        shop_id: shopId,
+        ...input.columns,
+        attributes: toJson(input.attributes ?? {}),
+        created_at: input.createdAt ?? now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    created = true;
+  } else {
+    if (match.external_id && input.columns.external_id && match.external_id !== input.columns.external_id) {
+      // Found by a contact point but carrying another member id: identity rules exclude this, so
+      // reaching here means two members claim one profile.
+      throw new ConflictError(`customer ${input.columns.external_id} matches the profile of another member`);
+    }
+    for (const duplicate of duplicates) await mergeCustomers(trx, clock, match, duplicate);
+    const current =
+      duplicates.length > 0
+        ? await trx.selectFrom("customers").selectAll().where("id", "=", match.id).executeTakeFirstOrThrow()
+        : match;
+    const attributes = input.attributes
+      ? toJson({ ...fromJson<Record<string, unknown>>(current.attributes), ...input.attributes })
+      : current.attributes;
+    const createdAt =
+      input.createdAt && input.createdAt < current.created_at ? input.createdAt : current.created_at;
+    const changes = { ...input.columns, attributes, created_at: createdAt };
+    // Re-sending the same profile (a re-import, a webhook retry) changes nothing, not even updated_at.
+    const changed = Object.entries(changes).some(([k, v]) => current[k as keyof Customer] !== v);
+    customer = changed
+      ? await trx
+          .updateTable("customers")
+          .set({ ...changes, updated_at: now })
+          .where("id", "=", current.id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+      : current;
+  }
+
+  if (input.consents) await setConsents(trx, clock, shopId, customer.id, input.consents, source);
+  return { customer, created, merged: created ? 0 : duplicates.length };
+}
+
+/**
+ * The customer with this member id, created as a bare profile if the shop has not told us about them
+ * yet (an order or event may arrive before the profile does).
+ */
+export async function ensureCustomerByExternalId(
+  trx: Db,
+  clock: Clock,
+  shopId: number,
+  externalId: string,
+): Promise<Customer> {
+  const { match } = await resolveIdentity(trx, shopId, { external_id: externalId });
+  if (match) return match;
+  const now = toIso(clock.now());
+  return trx
+    .insertInto("customers")
+    .values({ shop_id: shopId, external_id: externalId, attributes: "{}", created_at: now, updated_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
