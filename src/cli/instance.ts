@@ -1,6 +1,6 @@
 // Opens the instance the CLI works on: configuration, database (migrated), secret.
 import { type Config, loadConfig } from "../core/config.js";
-import { migrateToLatest, openDb, parseDatabaseUrl, type Db, type Engine } from "../db/index.js";
+import { type Db, type Engine, migrateToLatest, openDb, parseDatabaseUrl } from "../db/index.js";
 
 export interface Instance {
   config: Config;

@@ -8,7 +8,11 @@ export function formatTable(rows: Array<Record<string, string | number>>): strin
   if (rows.length === 0) return "(no rows)";
   const columns = Object.keys(rows[0]);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? "").length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [
     line(columns),
     line(widths.map((w) => "-".repeat(w))),

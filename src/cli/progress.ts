@@ -42,7 +42,8 @@ export function createProgress(title: string, stream: NodeJS.WriteStream = proce
       stream.write(`${title}: ${done}/${total} (${pct}%) ${label}\n`);
     },
     stop() {
-      if (lastDone >= 0 && lastDone < lastTotal) stream.write(`${title}: stopped at ${lastDone}/${lastTotal}\n`);
+      if (lastDone >= 0 && lastDone < lastTotal)
+        stream.write(`${title}: stopped at ${lastDone}/${lastTotal}\n`);
     },
   };
 }

@@ -10,7 +10,8 @@ export function registerMigrateCommand(program: Command): void {
       const instance = await openInstance({ migrate: false });
       try {
         const result = await migrateToLatest(instance.db);
-        const applied = result.results?.filter((r) => r.status === "Success").map((r) => r.migrationName) ?? [];
+        const applied =
+          result.results?.filter((r) => r.status === "Success").map((r) => r.migrationName) ?? [];
         console.log(
           applied.length > 0
             ? `applied ${applied.length} migration(s) on ${instance.engine}: ${applied.join(", ")}`

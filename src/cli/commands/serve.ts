@@ -33,7 +33,10 @@ export function registerServeCommand(program: Command): void {
         printDemoShop(demo);
       }
 
-      const app = await buildApp({ db: instance.db, clock: systemClock, logger, secret }, { logRequests: true });
+      const app = await buildApp(
+        { db: instance.db, clock: systemClock, logger, secret },
+        { logRequests: true },
+      );
       const shutdown = async () => {
         await app.close();
         await instance.close();

@@ -15,23 +15,25 @@ export function registerShopCommand(program: Command): void {
     .option("--locale <locale>", "ja or en", "ja")
     .option("--json", "print {id, secretKey, publicKey} as JSON")
     .description("create a shop and print its id and API keys (shown once)")
-    .action(async (name: string, opts: { timezone: string; currency: string; locale: string; json?: boolean }) => {
-      await withInstance(async ({ db }) => {
-        const created = await createShop(db, systemClock, {
-          name,
-          timezone: opts.timezone,
-          currency: opts.currency,
-          locale: opts.locale,
+    .action(
+      async (name: string, opts: { timezone: string; currency: string; locale: string; json?: boolean }) => {
+        await withInstance(async ({ db }) => {
+          const created = await createShop(db, systemClock, {
+            name,
+            timezone: opts.timezone,
+            currency: opts.currency,
+            locale: opts.locale,
+          });
+          if (opts.json) {
+            printJson({ id: created.shop.id, secretKey: created.secretKey, publicKey: created.publicKey });
+          } else {
+            console.log(`shop ${created.shop.id} "${created.shop.name}" created`);
+            console.log(`secret key (server-to-server, keep private): ${created.secretKey}`);
+            console.log(`public key (storefront events only):         ${created.publicKey}`);
+          }
         });
-        if (opts.json) {
-          printJson({ id: created.shop.id, secretKey: created.secretKey, publicKey: created.publicKey });
-        } else {
-          console.log(`shop ${created.shop.id} "${created.shop.name}" created`);
-          console.log(`secret key (server-to-server, keep private): ${created.secretKey}`);
-          console.log(`public key (storefront events only):         ${created.publicKey}`);
-        }
-      });
-    });
+      },
+    );
 
   shop
     .command("list")
@@ -42,7 +44,9 @@ export function registerShopCommand(program: Command): void {
         const shops = await listShops(db);
         if (opts.json) return printJson({ shops });
         console.log(
-          formatTable(shops.map((s) => ({ id: s.id, name: s.name, timezone: s.timezone, currency: s.currency }))),
+          formatTable(
+            shops.map((s) => ({ id: s.id, name: s.name, timezone: s.timezone, currency: s.currency })),
+          ),
         );
       });
     });
