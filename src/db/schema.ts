@@ -118,7 +118,7 @@ export interface ProductTable {
   image_url: string | null;
   replenishment_days: number | null;
   warranty_months: number | null;
-  consumable: number;
+  consumable: Generated<number>;
   attributes: JsonText;
   created_at: Timestamp;
   updated_at: Timestamp;

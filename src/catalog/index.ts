@@ -1,0 +1,11 @@
+// Catalogue: products, stock and restock detection.
+export {
+  ensureProducts,
+  findProductBySku,
+  getProduct,
+  type ProductUpsertResult,
+  productToOutput,
+  setStock,
+  upsertProduct,
+} from "./products.js";
+export { type ProductInput, productInputSchema, productOutputSchema } from "./schema.js";
