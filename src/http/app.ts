@@ -13,6 +13,7 @@ import { orderRoutes } from "../orders/routes.js";
 import { registerApiKeyAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { errorHandler } from "./errors.js";
+import { homeRoutes } from "./home.js";
 
 export interface BuildAppOptions {
   /** Log requests (the server does; tests and benchmarks do not). */
@@ -58,6 +59,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
 
+  await app.register(homeRoutes, { ctx });
   await app.register(sdkRoutes, { ctx });
   await app.register(customerRoutes, { ctx, prefix: "/v1" });
   await app.register(catalogRoutes, { ctx, prefix: "/v1" });
