@@ -6,6 +6,7 @@ import { registerImportCommand } from "./commands/import.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerShopCommand } from "./commands/shop.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 
 const program = new Command("kizuna")
   .description("Kizuna: open-source CRM and marketing automation for e-commerce shops")
@@ -13,6 +14,7 @@ const program = new Command("kizuna")
   .exitOverride();
 
 registerServeCommand(program);
+registerWorkerCommand(program);
 registerMigrateCommand(program);
 registerShopCommand(program);
 registerDemoCommand(program);

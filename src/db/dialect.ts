@@ -30,3 +30,14 @@ export function chunk<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * Rows claimed by a worker: on PostgreSQL locked with SKIP LOCKED so concurrent workers take different
+ * rows; SQLite has one writer at a time, so the transaction alone serialises workers.
+ */
+export function forClaim<QB extends { forUpdate(): QB; skipLocked(): QB }>(
+  db: Kysely<unknown> | Db,
+  query: QB,
+): QB {
+  return engineOf(db) === "postgres" ? query.forUpdate().skipLocked() : query;
+}

@@ -4,6 +4,7 @@ import { createLogger } from "../../core/logger.js";
 import { generateDemoShop } from "../../demo/index.js";
 import { buildApp } from "../../http/app.js";
 import { ensureInstanceSecret } from "../../shops/instance.js";
+import { startWorker } from "../../worker/index.js";
 import { openInstance } from "../instance.js";
 import { createProgress } from "../progress.js";
 import { printDemoShop } from "./demo.js";
@@ -37,7 +38,10 @@ export function registerServeCommand(program: Command): void {
         { db: instance.db, clock: systemClock, logger, secret },
         { logRequests: true },
       );
+      // Embedded mode: one process does it all. On PostgreSQL, run `kizuna worker` processes instead.
+      const worker = instance.engine === "sqlite" ? startWorker(instance.db, systemClock, logger) : undefined;
       const shutdown = async () => {
+        await worker?.stop();
         await app.close();
         await instance.close();
         process.exit(0);

@@ -232,6 +232,12 @@ export const foundation: EngineMigration = {
       .addColumn("updated_at", t.timestamp, (c) => c.notNull())
       .addPrimaryKeyConstraint("point_balances_pk", ["shop_id", "customer_id"])
       .execute();
+    // The worker looks for balances whose next expiry has passed.
+    await s
+      .createIndex("point_balances_next_expiry")
+      .on("point_balances")
+      .columns(["next_expiry_at"])
+      .execute();
 
     await t
       .withId(s.createTable("coupons"))

@@ -1,0 +1,57 @@
+// The background worker: runs each job until it has nothing due, then sleeps. `kizuna worker` runs it
+// as its own process (any number of them on PostgreSQL); `kizuna serve` on SQLite runs it in-process.
+import type { Clock } from "../core/clock.js";
+import type { Logger } from "../core/logger.js";
+import { expireDuePoints } from "../customers/point-expiry.js";
+import type { Db } from "../db/index.js";
+
+export interface Job {
+  name: string;
+  /** Does one batch of due work; returns how many items it handled (0 = nothing due). */
+  runBatch(db: Db, clock: Clock): Promise<number>;
+}
+
+export const JOBS: Job[] = [{ name: "expire-points", runBatch: (db, clock) => expireDuePoints(db, clock) }];
+
+/** Runs every job until none has work left. Returns the items handled per job. */
+export async function drainJobs(db: Db, clock: Clock, jobs: Job[] = JOBS): Promise<Record<string, number>> {
+  const handled: Record<string, number> = {};
+  for (const job of jobs) {
+    handled[job.name] = 0;
+    for (;;) {
+      const n = await job.runBatch(db, clock);
+      handled[job.name] += n;
+      if (n === 0) break;
+    }
+  }
+  return handled;
+}
+
+export interface WorkerHandle {
+  stop(): Promise<void>;
+}
+
+export function startWorker(db: Db, clock: Clock, logger: Logger, intervalMs = 15_000): WorkerHandle {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const tick = async () => {
+    try {
+      const handled = await drainJobs(db, clock);
+      const total = Object.values(handled).reduce((a, b) => a + b, 0);
+      if (total > 0) logger.info({ handled }, "worker batch done");
+    } catch (err) {
+      logger.error({ err }, "worker batch failed; will retry");
+    }
+    if (!stopped) timer = setTimeout(() => (running = tick()), intervalMs);
+  };
+  running = tick();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
