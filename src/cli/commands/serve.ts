@@ -1,8 +1,6 @@
 import type { Command } from "commander";
 import { systemClock } from "../../core/clock.js";
 import { createLogger } from "../../core/logger.js";
-import { generateDemoShop } from "../../demo/index.js";
-import { buildApp } from "../../http/app.js";
 import { ensureInstanceSecret } from "../../shops/instance.js";
 import { startWorker } from "../../worker/index.js";
 import { openInstance } from "../instance.js";
@@ -18,6 +16,9 @@ export function registerServeCommand(program: Command): void {
     .description("run the HTTP API (and, on SQLite, the worker in-process)")
     .option("--no-demo", "do not seed a demo shop into an empty database")
     .action(async (opts: { demo: boolean }) => {
+      // Loaded here, not at the top: other commands start faster without the HTTP stack.
+      const { buildApp } = await import("../../http/app.js");
+      const { generateDemoShop } = await import("../../demo/index.js");
       const instance = await openInstance();
       const logger = createLogger(instance.config.logLevel);
       const secret = await ensureInstanceSecret(instance.db, instance.config.secret);
