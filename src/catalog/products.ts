@@ -1,9 +1,11 @@
 // The catalogue: upsert by SKU, and restock detection (stock 0 → positive is recorded as a "restock"
 // event, which back-in-stock scenarios fan out from).
+import { isDeepStrictEqual } from "node:util";
+import type { Updateable } from "kysely";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
-import { NotFoundError } from "../core/errors.js";
-import { type Db, fromJson, type Product, toJson } from "../db/index.js";
+import { ConflictError, NotFoundError } from "../core/errors.js";
+import { type Db, fromJson, type Product, type ProductTable, toJson } from "../db/index.js";
 import type { ProductInput, ProductOutput } from "./schema.js";
 
 export interface ProductUpsertResult {
@@ -69,6 +71,35 @@ async function recordRestock(trx: Db, clock: Clock, product: Product, stockBefor
     .execute();
 }
 
+// Two feeds writing one product at once (webhook retries, parallel inventory updates) must not both
+// see 0 → positive: a write goes through only if the stock is still what was read, else it is decided
+// again on the fresh row. PostgreSQL re-checks the condition after waiting for the other writer.
+const STOCK_RACE_ATTEMPTS = 5;
+
+async function updateIfStockUnchanged(
+  trx: Db,
+  existing: Product,
+  set: Updateable<ProductTable>,
+): Promise<Product | undefined> {
+  return trx
+    .updateTable("products")
+    .set(set)
+    .where("id", "=", existing.id)
+    .where("stock", existing.stock === null ? "is" : "=", existing.stock)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+async function untilStockSettles(
+  attempt: () => Promise<ProductUpsertResult | undefined>,
+): Promise<ProductUpsertResult> {
+  for (let i = 0; i < STOCK_RACE_ATTEMPTS; i++) {
+    const result = await attempt();
+    if (result) return result;
+  }
+  throw new ConflictError("the product's stock kept changing while being written; try again");
+}
+
 /** Must run inside a transaction. `shopCurrency` fills in a missing currency. */
 export async function upsertProduct(
   trx: Db,
@@ -77,6 +108,16 @@ export async function upsertProduct(
   input: ProductInput,
   shopCurrency: string,
 ): Promise<ProductUpsertResult> {
+  return untilStockSettles(() => attemptUpsertProduct(trx, clock, shopId, input, shopCurrency));
+}
+
+async function attemptUpsertProduct(
+  trx: Db,
+  clock: Clock,
+  shopId: number,
+  input: ProductInput,
+  shopCurrency: string,
+): Promise<ProductUpsertResult | undefined> {
   const now = toIso(clock.now());
   const existing = await findProductBySku(trx, shopId, input.sku);
   const columns = {
@@ -112,15 +153,14 @@ export async function upsertProduct(
     ? toJson({ ...fromJson<Record<string, unknown>>(existing.attributes), ...input.attributes })
     : existing.attributes;
   const changes = { ...columns, attributes };
-  const changed = Object.entries(changes).some(([k, v]) => existing[k as keyof Product] !== v);
+  const changed =
+    Object.entries(columns).some(([k, v]) => existing[k as keyof Product] !== v) ||
+    // Compared as values: PostgreSQL hands jsonb back in its own spacing and key order.
+    !isDeepStrictEqual(fromJson(existing.attributes), fromJson(attributes));
   if (!changed) return { product: existing, created: false, changed: false, restocked: false };
 
-  const product = await trx
-    .updateTable("products")
-    .set({ ...changes, updated_at: now })
-    .where("id", "=", existing.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const product = await updateIfStockUnchanged(trx, existing, { ...changes, updated_at: now });
+  if (!product) return undefined;
   const restocked = isRestock(existing.stock, input.stock);
   if (restocked) await recordRestock(trx, clock, product, existing.stock ?? 0);
   return { product, created: false, changed: true, restocked };
@@ -134,18 +174,16 @@ export async function setStock(
   sku: string,
   stock: number,
 ): Promise<ProductUpsertResult> {
-  const existing = await getProduct(trx, shopId, sku);
-  if (existing.stock === stock)
-    return { product: existing, created: false, changed: false, restocked: false };
-  const product = await trx
-    .updateTable("products")
-    .set({ stock, updated_at: toIso(clock.now()) })
-    .where("id", "=", existing.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const restocked = isRestock(existing.stock, stock);
-  if (restocked) await recordRestock(trx, clock, product, existing.stock ?? 0);
-  return { product, created: false, changed: true, restocked };
+  return untilStockSettles(async () => {
+    const existing = await getProduct(trx, shopId, sku);
+    if (existing.stock === stock)
+      return { product: existing, created: false, changed: false, restocked: false };
+    const product = await updateIfStockUnchanged(trx, existing, { stock, updated_at: toIso(clock.now()) });
+    if (!product) return undefined;
+    const restocked = isRestock(existing.stock, stock);
+    if (restocked) await recordRestock(trx, clock, product, existing.stock ?? 0);
+    return { product, created: false, changed: true, restocked };
+  });
 }
 
 /**

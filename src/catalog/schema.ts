@@ -1,6 +1,9 @@
 // Product input and output at the edge (camelCase JSON).
 import { z } from "zod";
 
+// Product links end up in emails and the admin: only web addresses, never javascript: or data: URLs.
+const webUrl = () => z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000);
+
 export const productInputSchema = z
   .object({
     sku: z.string().min(1).max(128),
@@ -22,8 +25,8 @@ export const productInputSchema = z
       .optional()
       .describe("Defaults to the shop's currency"),
     stock: z.number().int().min(0).nullable().optional().describe("Units on hand; null when not tracked"),
-    url: z.url().max(2000).nullable().optional(),
-    imageUrl: z.url().max(2000).nullable().optional(),
+    url: webUrl().nullable().optional(),
+    imageUrl: webUrl().nullable().optional(),
     replenishmentDays: z.number().int().min(1).max(3650).nullable().optional(),
     warrantyMonths: z.number().int().min(1).max(600).nullable().optional(),
     consumable: z.boolean().optional(),

@@ -27,6 +27,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const app = Fastify({
     loggerInstance: (options.logRequests ? ctx.logger : undefined) as FastifyBaseLogger | undefined,
     bodyLimit: BODY_LIMIT_BYTES,
+    // External ids and SKUs may be 128 characters, percent-encoded in the path.
+    routerOptions: { maxParamLength: 1024 },
   });
 
   app.setValidatorCompiler(validatorCompiler);

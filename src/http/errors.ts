@@ -1,7 +1,9 @@
 // One JSON error shape for every failure: {"error":{"code","message","issues":[{"field","message"}]}}.
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { ZodError } from "zod";
 import { type FieldIssue, KizunaError } from "../core/errors.js";
+import { validationErrorFromZod } from "../core/zod-errors.js";
 
 interface ValidationItem {
   instancePath?: string;
@@ -33,6 +35,11 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     }));
     const message = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
     return sendError(reply, 400, "validation_failed", message, issues);
+  }
+  if (err instanceof ZodError) {
+    // A schema checked inside a feature rather than at the route: still the caller's input at fault.
+    const v = validationErrorFromZod(err);
+    return sendError(reply, v.status, v.code, v.message, v.issues);
   }
   if (err instanceof KizunaError) {
     return sendError(reply, err.status, err.code, err.message, err.issues);

@@ -4,7 +4,8 @@
 import { ensureProducts } from "../catalog/index.js";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
-import { NotFoundError } from "../core/errors.js";
+import { NotFoundError, ValidationError } from "../core/errors.js";
+import { parseOrThrow } from "../core/zod-errors.js";
 import { ensureCustomerByExternalId, normalizeCustomerInput, upsertCustomer } from "../customers/index.js";
 import type { Db, Order, OrderItem } from "../db/index.js";
 import { type OrderInput, type OrderOutput, orderInputSchema, type ParsedOrderInput } from "./schema.js";
@@ -51,6 +52,17 @@ function sameItems(stored: OrderItem[], wanted: ItemRow[]): boolean {
   });
 }
 
+function derivedTotal(subtotal: number, input: ParsedOrderInput, fieldPrefix: string): number {
+  const total = subtotal - input.discount + input.shipping + input.tax;
+  if (total < 0) {
+    throw ValidationError.field(
+      `${fieldPrefix}discount`,
+      `exceeds what the order costs (${total + input.discount})`,
+    );
+  }
+  return total;
+}
+
 async function resolveBuyer(
   trx: Db,
   clock: Clock,
@@ -60,6 +72,14 @@ async function resolveBuyer(
   fieldPrefix: string,
 ): Promise<number | null> {
   if (input.customer) {
+    const { externalId } = input.customer;
+    if (externalId !== undefined && input.customerId !== undefined && externalId !== input.customerId) {
+      // Two member ids for one buyer: attaching the order to either could credit the wrong member.
+      throw ValidationError.field(
+        `${fieldPrefix}customer.externalId`,
+        `"${externalId}" differs from customerId "${input.customerId}"`,
+      );
+    }
     const profile = normalizeCustomerInput(
       { ...input.customer, externalId: input.customer.externalId ?? input.customerId },
       clock,
@@ -84,7 +104,7 @@ export async function upsertOrder(
   source: string,
   fieldPrefix = "",
 ): Promise<OrderUpsertResult> {
-  const input = orderInputSchema.parse(raw);
+  const input = parseOrThrow(orderInputSchema, raw, fieldPrefix);
   const now = toIso(clock.now());
   const items = itemRows(input);
   const currency = input.currency ?? shopCurrency;
@@ -102,7 +122,7 @@ export async function upsertOrder(
     discount: input.discount,
     shipping: input.shipping,
     tax: input.tax,
-    total: input.total ?? subtotal - input.discount + input.shipping + input.tax,
+    total: input.total ?? derivedTotal(subtotal, input, fieldPrefix),
     coupon_code: input.couponCode ?? null,
     points_used: input.pointsUsed,
   };
@@ -173,24 +193,27 @@ export async function upsertOrder(
   return { order, created, changed: true };
 }
 
-/** A coupon used on a live order is marked redeemed; cancelling or returning the order releases it. */
+/**
+ * A coupon used on a live order is marked redeemed; cancelling or returning the order releases it, and
+ * so does swapping it for another code or removing it from the order.
+ */
 async function redeemCoupon(trx: Db, shopId: number, order: Order): Promise<void> {
   const live = order.status !== "cancelled" && order.status !== "returned";
-  if (order.coupon_code && live) {
+  const inUse = live ? order.coupon_code : null;
+  let release = trx
+    .updateTable("coupons")
+    .set({ redeemed_at: null, redeemed_order_external_id: null })
+    .where("shop_id", "=", shopId)
+    .where("redeemed_order_external_id", "=", order.external_id);
+  if (inUse) release = release.where("code", "!=", inUse);
+  await release.execute();
+  if (inUse) {
     await trx
       .updateTable("coupons")
       .set({ redeemed_at: order.ordered_at, redeemed_order_external_id: order.external_id })
       .where("shop_id", "=", shopId)
-      .where("code", "=", order.coupon_code)
+      .where("code", "=", inUse)
       .where("redeemed_at", "is", null)
-      .execute();
-  }
-  if (!live) {
-    await trx
-      .updateTable("coupons")
-      .set({ redeemed_at: null, redeemed_order_external_id: null })
-      .where("shop_id", "=", shopId)
-      .where("redeemed_order_external_id", "=", order.external_id)
       .execute();
   }
 }

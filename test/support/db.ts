@@ -32,22 +32,24 @@ export async function createTestDb(options: { migrate?: boolean } = {}): Promise
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.end();
     const db = openDb({ engine: "postgres", location: url, schema }, { poolSize: 5 });
-    if (options.migrate !== false) await migrateToLatest(db);
+    const cleanup = async () => {
+      await db.destroy();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    };
+    if (options.migrate !== false) {
+      try {
+        await migrateToLatest(db);
+      } catch (err) {
+        await cleanup();
+        throw err;
+      }
+    }
     const separator = url.includes("?") ? "&" : "?";
     const schemaUrl = `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    return {
-      db,
-      engine: "postgres",
-      url: schemaUrl,
-      env: { DATABASE_URL: schemaUrl },
-      async cleanup() {
-        await db.destroy();
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await c.end();
-      },
-    };
+    return { db, engine: "postgres", url: schemaUrl, env: { DATABASE_URL: schemaUrl }, cleanup };
   }
   const dir = mkdtempSync(join(tmpdir(), "kizuna-test-"));
   const file = join(dir, "kizuna.db");
