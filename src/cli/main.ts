@@ -6,6 +6,7 @@ import { registerImportCommand } from "./commands/import.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerShopCommand } from "./commands/shop.js";
+import { registerShopifyCommand } from "./commands/shopify.js";
 import { registerWorkerCommand } from "./commands/worker.js";
 
 const program = new Command("kizuna")
@@ -19,6 +20,7 @@ registerMigrateCommand(program);
 registerShopCommand(program);
 registerDemoCommand(program);
 registerImportCommand(program);
+registerShopifyCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,11 +1,15 @@
 // Applies the migrations in order on either engine; run on every start and by `kizuna migrate`.
-import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from "kysely";
 import { type Db, engineOf } from "./connect.js";
 import { foundation } from "./migrations/0001_foundation.js";
+import { integrations } from "./migrations/0002_integrations.js";
 import type { EngineMigration } from "./migrations/types.js";
 
 /** Append only: a released migration is never edited, a new one is added below it. */
-const MIGRATIONS: Array<[string, EngineMigration]> = [["0001_foundation", foundation]];
+const MIGRATIONS: Array<[string, EngineMigration]> = [
+  ["0001_foundation", foundation],
+  ["0002_integrations", integrations],
+];
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   const engine = engineOf(db);
@@ -16,7 +20,17 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
       down: m.down ? (k: Kysely<unknown>) => m.down!(k, engine) : undefined,
     };
   }
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // On PostgreSQL the migration bookkeeping lives in the schema we work in (search_path), not in
+  // whichever schema of the database happens to have such tables already.
+  const migrationTableSchema =
+    engine === "postgres"
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0].schema
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema,
+  });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

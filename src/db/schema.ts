@@ -236,6 +236,10 @@ export interface Schema {
   point_ledger: PointLedgerTable;
   point_balances: PointBalanceTable;
   coupons: CouponTable;
+  integrations: IntegrationTable;
+  webhook_receipts: WebhookReceiptTable;
+  webhook_resource_versions: WebhookResourceVersionTable;
+  shopify_inventory_items: ShopifyInventoryItemTable;
 }
 
 export type Shop = Selectable<ShopTable>;
@@ -252,3 +256,50 @@ export type Coupon = Selectable<CouponTable>;
 
 // Re-exported so feature code need not import kysely for column helper types.
 export type { ColumnType };
+
+// Integrations with shop platforms (migration 0002).
+
+/** One connection per shop and provider; secrets inside `settings` are encrypted (integrations/crypto.ts). */
+export interface IntegrationTable {
+  id: Id;
+  shop_id: number;
+  provider: string;
+  settings: JsonText;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export const WEBHOOK_OUTCOMES = ["processed", "ignored", "stale", "failed"] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
+/** One row per webhook delivery, keyed by the provider's delivery id: a retried delivery is recognised. */
+export interface WebhookReceiptTable {
+  id: Id;
+  shop_id: number;
+  provider: string;
+  webhook_id: string;
+  topic: string;
+  outcome: WebhookOutcome;
+  received_at: Timestamp;
+}
+
+/** The newest version (the resource's updated_at) applied per synced resource, so late deliveries lose. */
+export interface WebhookResourceVersionTable {
+  shop_id: number;
+  provider: string;
+  resource: string;
+  resource_id: string;
+  version: Timestamp;
+}
+
+/** Shopify inventory item → SKU, learnt from product webhooks; inventory webhooks name only the item. */
+export interface ShopifyInventoryItemTable {
+  shop_id: number;
+  inventory_item_id: string;
+  sku: string;
+  /** Units available per Shopify location id, as last reported by inventory webhooks. */
+  levels: JsonText;
+  updated_at: Timestamp;
+}
+
+export type Integration = Selectable<IntegrationTable>;

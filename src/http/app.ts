@@ -8,7 +8,11 @@ import { catalogRoutes } from "../catalog/routes.js";
 import { customerRoutes } from "../customers/routes.js";
 import { eventRoutes } from "../events/routes.js";
 import { sdkRoutes } from "../events/sdk-routes.js";
-import { shopifyRoutes } from "../integrations/shopify/routes.js";
+import {
+  SHOPIFY_WEBHOOK_PATH,
+  shopifySettingsRoutes,
+  shopifyWebhookRoutes,
+} from "../integrations/shopify/index.js";
 import { orderRoutes } from "../orders/routes.js";
 import { registerApiKeyAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
@@ -67,6 +71,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(catalogRoutes, { ctx, prefix: "/v1" });
   await app.register(orderRoutes, { ctx, prefix: "/v1" });
   await app.register(eventRoutes, { ctx, prefix: "/v1" });
-  await app.register(shopifyRoutes, { ctx, prefix: "/webhooks/shopify" });
+  await app.register(shopifySettingsRoutes, { ctx, prefix: "/v1" });
+  await app.register(shopifyWebhookRoutes, { ctx, prefix: SHOPIFY_WEBHOOK_PATH });
   return app;
 }

@@ -10,6 +10,8 @@ export interface AppContext {
   logger: Logger;
   /** Instance signing secret (tracking links, webhooks of our own). */
   secret: string;
+  /** How the outside world reaches this instance (PUBLIC_URL), for links and webhook URLs. */
+  publicUrl?: string;
 }
 
 /** A feature's routes: a Fastify plugin that takes the app context as its options. */

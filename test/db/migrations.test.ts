@@ -10,7 +10,8 @@ describe("migrations", () => {
   it("create every table on an empty database and are idempotent on the second run", async () => {
     t = await createTestDb({ migrate: false });
     const first = await migrateToLatest(t.db);
-    expect(first.results?.map((r) => r.status)).toEqual(["Success"]);
+    expect(first.results?.length).toBeGreaterThan(0);
+    expect(first.results?.every((r) => r.status === "Success")).toBe(true);
     const second = await migrateToLatest(t.db);
     expect(second.results).toEqual([]);
 
@@ -30,6 +31,8 @@ describe("migrations", () => {
       "point_ledger",
       "point_balances",
       "coupons",
+      "integrations",
+      "webhook_receipts",
     ]) {
       expect(names).toContain(table);
     }
