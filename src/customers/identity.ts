@@ -78,9 +78,13 @@ export async function resolveIdentity(db: Db, shopId: number, keys: IdentityKeys
     if (row && !candidates.some((c) => c.id === row.id)) candidates.push(row);
   }
   if (candidates.length === 0) return { duplicates: [] };
-  const [match, ...rest] = candidates;
+  // A member's profile is the person even when a guest profile was found first (by email, with the
+  // member found by phone): the guest is the duplicate, not the other way round.
+  const match = candidates.find((c) => c.external_id !== null) ?? candidates[0];
   // Only profiles without a member id of their own are merged automatically: two members are never
   // folded together because they share a phone number.
-  const duplicates = rest.filter((c) => c.external_id === null || c.external_id === match.external_id);
+  const duplicates = candidates.filter(
+    (c) => c.id !== match.id && (c.external_id === null || c.external_id === match.external_id),
+  );
   return { match, duplicates };
 }

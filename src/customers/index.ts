@@ -7,6 +7,7 @@ export { type NormalizedCustomer, normalizeCustomerInput } from "./normalize-inp
 export {
   balanceFromLedger,
   getPointBalance,
+  type LedgerRow,
   type PointBalance,
   type PointEntry,
   recomputePointBalance,

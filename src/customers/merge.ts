@@ -26,9 +26,16 @@ const FILLABLE = [
 export async function mergeCustomers(
   trx: Db,
   clock: Clock,
-  survivor: Customer,
+  into: Customer,
   duplicate: Customer,
 ): Promise<void> {
+  // The survivor as stored now: when several duplicates are folded in one after another, the row the
+  // caller holds does not show what the earlier ones filled in.
+  const survivor = await trx
+    .selectFrom("customers")
+    .selectAll()
+    .where("id", "=", into.id)
+    .executeTakeFirstOrThrow();
   const shopId = survivor.shop_id;
   const now = toIso(clock.now());
   const from = duplicate.id;

@@ -1,6 +1,8 @@
 // Contact points and profile fields normalised on the way in, so that identity matching and
 // deduplication compare like with like. Each function throws a ValidationError naming the field.
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+// The full metadata: the default (min) set only checks lengths, so it takes a mobile number with a
+// digit missing (090-1234-567) for a valid one.
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { ValidationError } from "../core/errors.js";
 import { canonicalPrefecture, prefectureByCode } from "./prefectures.js";
 
@@ -17,14 +19,14 @@ export function normalizeEmail(value: string, field = "email"): string {
 /** Phone numbers to E.164; numbers without a country code are read as Japanese (090-1234-5678 → +819012345678). */
 export function normalizePhone(value: string, field = "phone", defaultCountry: "JP" = "JP"): string {
   const parsed = parsePhoneNumberFromString(value.normalize("NFKC"), defaultCountry);
-  if (!parsed || !parsed.isValid())
-    throw ValidationError.field(field, `"${value}" is not a valid phone number`);
+  if (!parsed?.isValid()) throw ValidationError.field(field, `"${value}" is not a valid phone number`);
   return parsed.number;
 }
 
 /** Japanese postal codes are 7 digits; 〒, hyphens and full-width digits are accepted and removed. */
 export function normalizePostalCode(value: string, field = "postalCode"): string {
-  const digits = value.normalize("NFKC").replace(/[〒\s-]/g, "");
+  // Japanese input methods type the hyphen as a minus sign (−), a dash or the long vowel mark (ー).
+  const digits = value.normalize("NFKC").replace(/[〒\s\-‐‒–—―−ー]/g, "");
   if (!/^\d{7}$/.test(digits)) throw ValidationError.field(field, `"${value}" is not a 7-digit postal code`);
   return digits;
 }

@@ -57,9 +57,14 @@ export async function recordPointEntry(
     if (seen) return false;
   }
   if (points < 0) {
-    const { balance } = await computeBalance(trx, shopId, customerId, clock.now());
-    if (balance + points < 0) {
-      throw ValidationError.field(`${fieldPrefix}points`, `balance is ${balance}; cannot take ${-points}`);
+    const rows = await ledgerRows(trx, shopId, customerId);
+    const { balance } = balanceFromLedger(rows, clock.now());
+    // An expiry may also write off lots that have already lapsed; a spend can only use valid points.
+    const available = entry.kind === "expire" ? unusedPoints(rows, clock.now()) : balance;
+    if (available + points < 0) {
+      const what =
+        entry.kind === "expire" ? `${available} points are left to expire` : `balance is ${balance}`;
+      throw ValidationError.field(`${fieldPrefix}points`, `${what}; cannot take ${-points}`);
     }
   }
   await trx
@@ -80,6 +85,24 @@ export async function recordPointEntry(
   return true;
 }
 
+/** A ledger entry as the balance needs it. */
+export interface LedgerRow {
+  kind: PointKind;
+  points: number;
+  expires_at: string | null;
+  occurred_at: string;
+}
+
+async function ledgerRows(db: Db, shopId: number, customerId: number): Promise<LedgerRow[]> {
+  return db
+    .selectFrom("point_ledger")
+    .select(["kind", "points", "expires_at", "occurred_at"])
+    .where("shop_id", "=", shopId)
+    .where("customer_id", "=", customerId)
+    .orderBy("id")
+    .execute();
+}
+
 /** Balance and next expiry from the ledger, as of `now`. */
 export async function computeBalance(
   db: Db,
@@ -87,33 +110,63 @@ export async function computeBalance(
   customerId: number,
   now: Date,
 ): Promise<PointBalance> {
-  const rows = await db
-    .selectFrom("point_ledger")
-    .select(["points", "expires_at"])
-    .where("shop_id", "=", shopId)
-    .where("customer_id", "=", customerId)
-    .execute();
-  return balanceFromLedger(rows, now);
+  return balanceFromLedger(await ledgerRows(db, shopId, customerId), now);
 }
 
-export function balanceFromLedger(
-  rows: Array<{ points: number; expires_at: string | null }>,
-  now: Date,
-): PointBalance {
-  const lots = rows
-    .filter((r) => r.points > 0)
-    .map((r) => ({ remaining: r.points, expiresAt: r.expires_at }))
-    // Lots that expire first are used first; lots that never expire are used last.
-    .sort((a, b) => (a.expiresAt ?? "9999").localeCompare(b.expiresAt ?? "9999"));
-  let toTake = -rows.filter((r) => r.points < 0).reduce((sum, r) => sum + r.points, 0);
-  for (const lot of lots) {
-    const taken = Math.min(lot.remaining, toTake);
+interface Lot {
+  remaining: number;
+  expiresAt: string | null;
+}
+
+// Lots that expire first are used first; lots that never expire are used last.
+const byExpiry = (a: Lot, b: Lot) => (a.expiresAt ?? "9999").localeCompare(b.expiresAt ?? "9999");
+const validAt = (lot: Lot, at: string) => lot.expiresAt === null || lot.expiresAt > at;
+
+/** Takes up to `amount` from the lots `eligible` accepts, earliest expiry first; returns what is left over. */
+function takeFromLots(lots: Lot[], amount: number, eligible: (lot: Lot) => boolean): number {
+  let left = amount;
+  for (const lot of lots.filter(eligible).sort(byExpiry)) {
+    const taken = Math.min(lot.remaining, left);
     lot.remaining -= taken;
-    toTake -= taken;
+    left -= taken;
   }
+  return left;
+}
+
+/**
+ * What is left of each earned lot. Entries are replayed in time order (ties in ledger order): a spend
+ * takes from the lots still valid when it was made, so a lot that lapsed since never absorbs a later
+ * spend; an expiry writes off the earliest-expiring lots, lapsed ones first. What an entry could not
+ * take when it was made (a backdated import) comes out of what is valid at `nowIso`.
+ */
+function remainingLots(rows: LedgerRow[], nowIso: string): Lot[] {
+  const lots: Lot[] = [];
+  let uncovered = 0;
+  const inTimeOrder = [...rows].sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
+  for (const row of inTimeOrder) {
+    if (row.points > 0) {
+      lots.push({ remaining: row.points, expiresAt: row.expires_at });
+    } else if (row.points < 0) {
+      const eligible = row.kind === "expire" ? () => true : (lot: Lot) => validAt(lot, row.occurred_at);
+      uncovered += takeFromLots(lots, -row.points, eligible);
+    }
+  }
+  const stillUncovered = takeFromLots(lots, uncovered, (lot) => validAt(lot, nowIso));
+  takeFromLots(lots, stillUncovered, () => true);
+  return lots;
+}
+
+/** Points not yet spent or written off, including lapsed lots that have no expire entry yet. */
+function unusedPoints(rows: LedgerRow[], now: Date): number {
+  return remainingLots(rows, now.toISOString()).reduce((sum, l) => sum + l.remaining, 0);
+}
+
+export function balanceFromLedger(rows: LedgerRow[], now: Date): PointBalance {
   const nowIso = now.toISOString();
   // Lots past their expiry without an expire entry yet are not spendable.
-  const live = lots.filter((l) => l.remaining > 0 && (l.expiresAt === null || l.expiresAt > nowIso));
+  const live = remainingLots(rows, nowIso)
+    .filter((l) => l.remaining > 0 && validAt(l, nowIso))
+    .sort(byExpiry);
   const balance = live.reduce((sum, l) => sum + l.remaining, 0);
   const expiring = live.filter((l) => l.expiresAt !== null);
   const nextExpiryAt = expiring[0]?.expiresAt ?? null;

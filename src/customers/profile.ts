@@ -1,10 +1,11 @@
 // Reading customers back: the full profile by external id, and search by contact point or name.
+import { sql } from "kysely";
 import { NotFoundError } from "../core/errors.js";
 import { type Customer, type Db, fromJson } from "../db/index.js";
 import { getConsents } from "./consents.js";
 import { findByExternalId } from "./identity.js";
 import { normalizeEmail, normalizePhone } from "./normalize.js";
-import { getPointBalance } from "./points.js";
+import { computeBalance } from "./points.js";
 import type { CustomerOutput } from "./schema.js";
 
 export function customerToOutput(c: Customer): CustomerOutput {
@@ -33,12 +34,13 @@ export function customerToOutput(c: Customer): CustomerOutput {
 const RECENT_ORDERS = 10;
 const RECENT_EVENTS = 20;
 
-export async function getCustomerProfile(db: Db, shopId: number, externalId: string) {
+/** `now` dates the point balance: the stored one does not know which lots lapsed since it was written. */
+export async function getCustomerProfile(db: Db, shopId: number, externalId: string, now: Date) {
   const customer = await findByExternalId(db, shopId, externalId);
   if (!customer) throw new NotFoundError(`customer ${externalId}`);
   const [consents, points, orders, events] = await Promise.all([
     getConsents(db, shopId, customer.id),
-    getPointBalance(db, shopId, customer.id),
+    computeBalance(db, shopId, customer.id, now),
     db
       .selectFrom("orders")
       .select(["external_id", "channel", "status", "ordered_at", "total", "currency"])
@@ -86,6 +88,17 @@ export interface CustomerSearch {
   limit?: number;
 }
 
+type NameColumn = "last_name" | "first_name" | "last_name_kana" | "first_name_kana";
+
+/**
+ * Case-insensitive prefix match that reads the same on both engines (SQLite's LIKE ignores ASCII
+ * case, PostgreSQL's does not); % and _ typed by the user are matched as themselves.
+ */
+function startsWith(column: NameColumn, text: string) {
+  const pattern = `${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return sql<boolean>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'`;
+}
+
 export async function searchCustomers(db: Db, shopId: number, search: CustomerSearch): Promise<Customer[]> {
   let query = db
     .selectFrom("customers")
@@ -97,15 +110,13 @@ export async function searchCustomers(db: Db, shopId: number, search: CustomerSe
   if (search.q) {
     const term = search.q.normalize("NFKC").trim();
     const kana = term.replace(/[\u3041-\u3096]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60));
-    const prefix = `${term.replace(/[%_\\]/g, "")}%`;
-    const kanaPrefix = `${kana.replace(/[%_\\]/g, "")}%`;
     query = query.where((eb) =>
       eb.or([
         eb("external_id", "=", term),
-        eb("last_name", "like", prefix),
-        eb("first_name", "like", prefix),
-        eb("last_name_kana", "like", kanaPrefix),
-        eb("first_name_kana", "like", kanaPrefix),
+        startsWith("last_name", term),
+        startsWith("first_name", term),
+        startsWith("last_name_kana", kana),
+        startsWith("first_name_kana", kana),
         eb("email", "=", term.toLowerCase()),
       ]),
     );

@@ -6,7 +6,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../core/errors.j
 import { inTransaction } from "../db/index.js";
 import { shopIdOf } from "../http/auth.js";
 import type { RoutePlugin } from "../http/context.js";
-import { setConsents } from "./consents.js";
+import { getConsents, setConsents } from "./consents.js";
 import { findByExternalId } from "./identity.js";
 import { normalizeCustomerInput } from "./normalize-input.js";
 import { recordPointEntry } from "./points.js";
@@ -120,7 +120,7 @@ export const customerRoutes: RoutePlugin = async (instance, { ctx }) => {
         params: externalIdParams,
       },
     },
-    async (request) => getCustomerProfile(db, shopIdOf(request), request.params.externalId),
+    async (request) => getCustomerProfile(db, shopIdOf(request), request.params.externalId, clock.now()),
   );
 
   app.post(
@@ -143,8 +143,7 @@ export const customerRoutes: RoutePlugin = async (instance, { ctx }) => {
       await inTransaction(db, (trx) =>
         setConsents(trx, clock, shopId, customer.id, request.body.consents, request.body.source),
       );
-      const profile = await getCustomerProfile(db, shopId, request.params.externalId);
-      return { consents: profile.consents };
+      return { consents: await getConsents(db, shopId, customer.id) };
     },
   );
 

@@ -1,4 +1,5 @@
 // Creates or updates a customer profile from any source (API, import, webhook, storefront identify).
+import { isDeepStrictEqual } from "node:util";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { ConflictError } from "../core/errors.js";
@@ -45,28 +46,38 @@ export async function upsertCustomer(
       .executeTakeFirstOrThrow();
     created = true;
   } else {
-    if (match.external_id && input.columns.external_id && match.external_id !== input.columns.external_id) {
-      // Found by a contact point but carrying another member id: identity rules exclude this, so
-      // reaching here means two members claim one profile.
-      throw new ConflictError(`customer ${input.columns.external_id} matches the profile of another member`);
+    const columns = { ...input.columns };
+    if (match.external_id && columns.external_id && match.external_id !== columns.external_id) {
+      // The id of a member merged into this profile still names it, but the survivor keeps its own id
+      // (the tombstone holds the old one). Anything else would mean two members claim one profile.
+      if (!(await isMergedInto(trx, shopId, columns.external_id, match.id))) {
+        throw new ConflictError(`customer ${columns.external_id} matches the profile of another member`);
+      }
+      delete columns.external_id;
     }
     for (const duplicate of duplicates) await mergeCustomers(trx, clock, match, duplicate);
     const current =
       duplicates.length > 0
         ? await trx.selectFrom("customers").selectAll().where("id", "=", match.id).executeTakeFirstOrThrow()
         : match;
-    const attributes = input.attributes
-      ? toJson({ ...fromJson<Record<string, unknown>>(current.attributes), ...input.attributes })
-      : current.attributes;
+    // Attributes are compared as values: PostgreSQL hands jsonb back in its own spacing and key order.
+    const storedAttributes = fromJson<Record<string, unknown>>(current.attributes);
+    const attributes = { ...storedAttributes, ...input.attributes };
+    const attributesChanged = !isDeepStrictEqual(attributes, storedAttributes);
     const createdAt =
       input.createdAt && input.createdAt < current.created_at ? input.createdAt : current.created_at;
-    const changes = { ...input.columns, attributes, created_at: createdAt };
+    const changes = { ...columns, created_at: createdAt };
     // Re-sending the same profile (a re-import, a webhook retry) changes nothing, not even updated_at.
-    const changed = Object.entries(changes).some(([k, v]) => current[k as keyof Customer] !== v);
+    const changed =
+      attributesChanged || Object.entries(changes).some(([k, v]) => current[k as keyof Customer] !== v);
     customer = changed
       ? await trx
           .updateTable("customers")
-          .set({ ...changes, updated_at: now })
+          .set({
+            ...changes,
+            ...(attributesChanged ? { attributes: toJson(attributes) } : {}),
+            updated_at: now,
+          })
           .where("id", "=", current.id)
           .returningAll()
           .executeTakeFirstOrThrow()
@@ -75,6 +86,17 @@ export async function upsertCustomer(
 
   if (input.consents) await setConsents(trx, clock, shopId, customer.id, input.consents, source);
   return { customer, created, merged: created ? 0 : duplicates.length };
+}
+
+async function isMergedInto(trx: Db, shopId: number, externalId: string, survivorId: number) {
+  const tombstone = await trx
+    .selectFrom("customers")
+    .select("id")
+    .where("shop_id", "=", shopId)
+    .where("external_id", "=", externalId)
+    .where("merged_into_id", "=", survivorId)
+    .executeTakeFirst();
+  return tombstone !== undefined;
 }
 
 /**
