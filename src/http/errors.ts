@@ -6,8 +6,10 @@ import { type FieldIssue, KizunaError } from "../core/errors.js";
 import { validationErrorFromZod } from "../core/zod-errors.js";
 
 interface ValidationItem {
+  keyword?: string;
   instancePath?: string;
   message?: string;
+  params?: { keys?: string[] };
 }
 
 function fieldFromPath(context: string | undefined, instancePath: string | undefined): string {
@@ -29,10 +31,15 @@ export function sendError(
 
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const issues = (err.validation as ValidationItem[]).map((v) => ({
-      field: fieldFromPath(err.validationContext, v.instancePath),
-      message: v.message ?? "invalid",
-    }));
+    const issues = (err.validation as ValidationItem[]).flatMap((v) => {
+      const field = fieldFromPath(err.validationContext, v.instancePath);
+      // An unknown property is named itself, not its parent object.
+      if (v.keyword === "unrecognized_keys" && v.params?.keys?.length) {
+        const parent = field === "body" ? "" : `${field}.`;
+        return v.params.keys.map((key) => ({ field: `${parent}${key}`, message: "is not a known field" }));
+      }
+      return [{ field, message: v.message ?? "invalid" }];
+    });
     const message = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
     return sendError(reply, 400, "validation_failed", message, issues);
   }
