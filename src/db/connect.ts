@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from "kysely";
 import pg from "pg";
 import type { Schema } from "./schema.js";
 
@@ -58,6 +58,25 @@ function pgTypeParser(oid: number, format?: string): (value: string) => unknown 
   }
 }
 
+// Kysely prepares every query afresh; on SQLite preparing costs as much as running a small query, and
+// the same few hundred statements repeat, so prepared statements are kept (bounded, oldest dropped).
+const STATEMENT_CACHE_SIZE = 500;
+
+function withStatementCache(database: SqliteDatabase.Database): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement && !statement.busy) return statement;
+      statement = database.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
 export interface OpenOptions {
   /** PostgreSQL pool size; the default fits a 2-core machine serving the API and worker. */
   poolSize?: number;
@@ -73,7 +92,7 @@ export function openDb(target: DbTarget, options: OpenOptions = {}): Db {
     database.pragma("synchronous = NORMAL");
     database.pragma("foreign_keys = ON");
     database.pragma("busy_timeout = 5000");
-    return new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+    return new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   }
   const pool = new pg.Pool({
     connectionString: target.location,
