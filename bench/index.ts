@@ -1,0 +1,138 @@
+// Benchmarks: `npm run bench -- ingest [--json] [--engine sqlite|postgres|both] [--seconds N]`
+// (--postgres-url URL: the server to create a scratch database on; --cpu-prof DIR: profile the server).
+// Prints a table of results with the machine they ran on; with --json the last line printed is one
+// JSON object {"results":[{"name","engine",<figure>...}]}, for CI to keep and compare.
+import { cpus, loadavg, totalmem } from "node:os";
+import type { Engine } from "../src/db/index.js";
+import { type BenchResult, benchImportOrders, benchIngest, type IngestOptions } from "./ingest.js";
+
+const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
+const BENCHMARKS = ["ingest"] as const;
+
+interface Args {
+  benchmark: (typeof BENCHMARKS)[number];
+  json: boolean;
+  engines: Engine[];
+  seconds: number;
+  postgresUrl: string;
+  cpuProfileDir?: string;
+}
+
+function usage(problem: string): never {
+  console.error(`${problem}
+usage: npm run bench -- ingest [--json] [--engine sqlite|postgres|both] [--seconds N]
+         [--postgres-url URL] [--cpu-prof DIR]`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    benchmark: "ingest",
+    json: false,
+    engines: ["sqlite", "postgres"],
+    seconds: 10,
+    postgresUrl: DEFAULT_POSTGRES_URL,
+  };
+  const rest = [...argv];
+  const name = rest.shift();
+  if (!BENCHMARKS.includes(name as Args["benchmark"])) usage(`unknown benchmark "${name ?? ""}"`);
+  while (rest.length > 0) {
+    const flag = rest.shift()!;
+    const value = () => rest.shift() ?? usage(`${flag} needs a value`);
+    if (flag === "--json") args.json = true;
+    else if (flag === "--engine") {
+      const engine = value();
+      if (engine === "both") args.engines = ["sqlite", "postgres"];
+      else if (engine === "sqlite" || engine === "postgres") args.engines = [engine];
+      else usage(`--engine: "${engine}" is not sqlite, postgres or both`);
+    } else if (flag === "--seconds") {
+      args.seconds = Number(value());
+      if (!(args.seconds >= 1 && args.seconds <= 120)) usage("--seconds: between 1 and 120");
+    } else if (flag === "--postgres-url") args.postgresUrl = value();
+    else if (flag === "--cpu-prof") args.cpuProfileDir = value();
+    else usage(`unknown option ${flag}`);
+  }
+  return args;
+}
+
+// The load average says how much other work shared the machine: figures taken with a load above the
+// core count understate what the code does on a machine of its own.
+function machine(loadBefore: number): Record<string, string> {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model.trim() ?? "unknown",
+    cores: String(cpu.length),
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    load: `${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (1-minute load average)`,
+  };
+}
+
+function figureOf(r: BenchResult): [string, string] {
+  if (r.events_per_second !== undefined) return ["events_per_second", String(r.events_per_second)];
+  if (r.orders_per_second !== undefined) return ["orders_per_second", String(r.orders_per_second)];
+  return ["-", "pending"];
+}
+
+const cell = (value: number | undefined) => (value === undefined ? "" : String(value));
+
+function printTable(results: BenchResult[], info: Record<string, string>, log: (line: string) => void): void {
+  const rows = [
+    ["engine", "name", "figure", "value", "req/s", "p99 ms", "server cpu %", "per cpu-s", "note"],
+    ...results.map((r) => [
+      r.engine,
+      r.name,
+      ...figureOf(r),
+      cell(r.requests_per_second),
+      cell(r.latency_p99_ms),
+      cell(r.server_cpu_percent),
+      cell(r.events_per_server_cpu_second),
+      r.note ?? "",
+    ]),
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  for (const [i, row] of rows.entries()) {
+    log(
+      row
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join("  ")
+        .trimEnd(),
+    );
+    if (i === 0) log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+  log("");
+  for (const [key, value] of Object.entries(info)) log(`${key.padEnd(7)} ${value}`);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  // With --json, everything but the final JSON line goes to stderr, so stdout stays parseable.
+  const log = args.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+  const options: IngestOptions = {
+    postgresUrl: args.postgresUrl,
+    seconds: args.seconds,
+    warmupSeconds: Math.min(3, args.seconds),
+    cpuProfileDir: args.cpuProfileDir,
+    log,
+  };
+  const loadBefore = loadavg()[0];
+  const results: BenchResult[] = [];
+  for (const engine of args.engines) {
+    results.push(...(await benchIngest(engine, options)));
+    results.push((await benchImportOrders(engine, options)) ?? { name: "import-orders", engine });
+  }
+  const info = machine(loadBefore);
+  log("");
+  printTable(results, info, log);
+  if (args.json) {
+    const measured = results.filter(
+      (r) => r.events_per_second !== undefined || r.orders_per_second !== undefined,
+    );
+    console.log(JSON.stringify({ machine: info, results: measured }));
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
