@@ -3,7 +3,7 @@
 // "orderRows": "scattered" they may be anywhere and orders are held until the end of the file.
 // An order is written whole or not at all: one bad row rejects its order.
 import { ensureProducts } from "../catalog/index.js";
-import { orderInputSchema, type ParsedOrderInput, upsertOrder } from "../orders/index.js";
+import { orderInputSchema, type ParsedOrderInput, upsertOrder, upsertOrders } from "../orders/index.js";
 import {
   createWriter,
   type ImportContext,
@@ -96,19 +96,20 @@ export function orderSink(ctx: ImportContext): RowSink {
   const writer = createWriter<ParsedOrderInput>(
     ctx,
     async (trx, units) => {
-      const outcomes: Outcome[] = [];
-      for (const unit of units) {
-        const result = await upsertOrder(
-          trx,
-          ctx.clock,
-          ctx.shop.id,
-          ctx.shop.currency,
-          unit.payload,
-          ctx.source,
-        );
-        outcomes.push(result.created ? "created" : result.changed ? "updated" : "unchanged");
-      }
-      return outcomes;
+      const { clock, shop, source } = ctx;
+      // A single order is the writer's row-by-row retry of a failed chunk: the plain path.
+      const results =
+        units.length === 1
+          ? [await upsertOrder(trx, clock, shop.id, shop.currency, units[0].payload, source)]
+          : await upsertOrders(
+              trx,
+              clock,
+              shop.id,
+              shop.currency,
+              units.map((u) => u.payload),
+              source,
+            );
+      return results.map((r): Outcome => (r.created ? "created" : r.changed ? "updated" : "unchanged"));
     },
     {
       // Orders that bring a buyer profile all go to one lane: profiles found by email or phone have no

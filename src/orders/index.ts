@@ -1,4 +1,5 @@
 // Orders and their items, online, in store and on marketplaces.
+export { upsertOrders } from "./batch.js";
 export { getOrder, type OrderUpsertResult, upsertOrder } from "./orders.js";
 export {
   type OrderInput,

@@ -5,63 +5,21 @@ import { ensureProducts } from "../catalog/index.js";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { NotFoundError, ValidationError } from "../core/errors.js";
-import { parseOrThrow } from "../core/zod-errors.js";
 import { ensureCustomerByExternalId, normalizeCustomerInput, upsertCustomer } from "../customers/index.js";
-import type { Db, Order, OrderItem } from "../db/index.js";
-import { type OrderInput, type OrderOutput, orderInputSchema, type ParsedOrderInput } from "./schema.js";
+import type { Db, Order } from "../db/index.js";
+import {
+  headerChanged,
+  type OrderUpsertResult,
+  orderColumns,
+  prepareOrder,
+  productMentions,
+  redeemCoupon,
+  sameItems,
+  touchesCoupons,
+} from "./rows.js";
+import type { OrderInput, OrderOutput, ParsedOrderInput } from "./schema.js";
 
-export interface OrderUpsertResult {
-  order: Order;
-  created: boolean;
-  changed: boolean;
-}
-
-interface ItemRow {
-  line_no: number;
-  sku: string;
-  name: string | null;
-  quantity: number;
-  unit_price: number;
-  line_total: number;
-}
-
-function itemRows(input: ParsedOrderInput): ItemRow[] {
-  return input.items.map((item, i) => ({
-    line_no: i + 1,
-    sku: item.sku,
-    name: item.name ?? null,
-    quantity: item.quantity,
-    unit_price: item.unitPrice,
-    line_total: item.lineTotal ?? item.quantity * item.unitPrice,
-  }));
-}
-
-function sameItems(stored: OrderItem[], wanted: ItemRow[]): boolean {
-  if (stored.length !== wanted.length) return false;
-  const sorted = [...stored].sort((a, b) => a.line_no - b.line_no);
-  return wanted.every((w, i) => {
-    const s = sorted[i];
-    return (
-      s.line_no === w.line_no &&
-      s.sku === w.sku &&
-      s.name === w.name &&
-      s.quantity === w.quantity &&
-      s.unit_price === w.unit_price &&
-      s.line_total === w.line_total
-    );
-  });
-}
-
-function derivedTotal(subtotal: number, input: ParsedOrderInput, fieldPrefix: string): number {
-  const total = subtotal - input.discount + input.shipping + input.tax;
-  if (total < 0) {
-    throw ValidationError.field(
-      `${fieldPrefix}discount`,
-      `exceeds what the order costs (${total + input.discount})`,
-    );
-  }
-  return total;
-}
+export type { OrderUpsertResult } from "./rows.js";
 
 async function resolveBuyer(
   trx: Db,
@@ -94,6 +52,7 @@ async function resolveBuyer(
 /**
  * Must run inside a transaction. Takes input already validated by orderInputSchema (the HTTP layer
  * does it), or raw input, which is parsed here. `fieldPrefix` names the order inside a larger body.
+ * For many orders at once, upsertOrders (batch.ts) does the same in a few queries per batch.
  */
 export async function upsertOrder(
   trx: Db,
@@ -104,34 +63,17 @@ export async function upsertOrder(
   source: string,
   fieldPrefix = "",
 ): Promise<OrderUpsertResult> {
-  const input = parseOrThrow(orderInputSchema, raw, fieldPrefix);
+  const prepared = prepareOrder(raw, shopCurrency, fieldPrefix);
   const now = toIso(clock.now());
-  const items = itemRows(input);
-  const currency = input.currency ?? shopCurrency;
-  const subtotal = input.subtotal ?? items.reduce((sum, i) => sum + i.line_total, 0);
-  const customerId = await resolveBuyer(trx, clock, shopId, input, source, fieldPrefix);
-  const columns = {
-    customer_id: customerId,
-    channel: input.channel,
-    store_id: input.storeId ?? null,
-    status: input.status,
-    ordered_at: toIso(input.orderedAt),
-    shipped_at: input.shippedAt ? toIso(input.shippedAt) : null,
-    currency,
-    subtotal,
-    discount: input.discount,
-    shipping: input.shipping,
-    tax: input.tax,
-    total: input.total ?? derivedTotal(subtotal, input, fieldPrefix),
-    coupon_code: input.couponCode ?? null,
-    points_used: input.pointsUsed,
-  };
+  const { items } = prepared;
+  const customerId = await resolveBuyer(trx, clock, shopId, prepared.input, source, fieldPrefix);
+  const columns = orderColumns(prepared, customerId);
 
   const existing = await trx
     .selectFrom("orders")
     .selectAll()
     .where("shop_id", "=", shopId)
-    .where("external_id", "=", input.externalId)
+    .where("external_id", "=", prepared.input.externalId)
     .executeTakeFirst();
 
   let order: Order;
@@ -141,7 +83,7 @@ export async function upsertOrder(
       .insertInto("orders")
       .values({
         shop_id: shopId,
-        external_id: input.externalId,
+        external_id: prepared.input.externalId,
         ...columns,
         created_at: now,
         updated_at: now,
@@ -155,9 +97,10 @@ export async function upsertOrder(
       .selectAll()
       .where("order_id", "=", existing.id)
       .execute();
-    const headerChanged = Object.entries(columns).some(([k, v]) => existing[k as keyof Order] !== v);
     const itemsChanged = !sameItems(storedItems, items);
-    if (!headerChanged && !itemsChanged) return { order: existing, created: false, changed: false };
+    if (!headerChanged(existing, columns) && !itemsChanged) {
+      return { order: existing, created: false, changed: false };
+    }
     order = await trx
       .updateTable("orders")
       .set({ ...columns, updated_at: now })
@@ -165,19 +108,13 @@ export async function upsertOrder(
       .returningAll()
       .executeTakeFirstOrThrow();
     if (!itemsChanged) {
-      await redeemCoupon(trx, shopId, order);
+      if (touchesCoupons(order, existing)) await redeemCoupon(trx, shopId, order);
       return { order, created: false, changed: true };
     }
     await trx.deleteFrom("order_items").where("order_id", "=", existing.id).execute();
   }
 
-  const productIds = await ensureProducts(
-    trx,
-    clock,
-    shopId,
-    items.map((i) => ({ sku: i.sku, name: i.name, unitPrice: i.unit_price })),
-    currency,
-  );
+  const productIds = await ensureProducts(trx, clock, shopId, productMentions(items), prepared.currency);
   await trx
     .insertInto("order_items")
     .values(
@@ -189,33 +126,8 @@ export async function upsertOrder(
       })),
     )
     .execute();
-  await redeemCoupon(trx, shopId, order);
+  if (touchesCoupons(order, existing)) await redeemCoupon(trx, shopId, order);
   return { order, created, changed: true };
-}
-
-/**
- * A coupon used on a live order is marked redeemed; cancelling or returning the order releases it, and
- * so does swapping it for another code or removing it from the order.
- */
-async function redeemCoupon(trx: Db, shopId: number, order: Order): Promise<void> {
-  const live = order.status !== "cancelled" && order.status !== "returned";
-  const inUse = live ? order.coupon_code : null;
-  let release = trx
-    .updateTable("coupons")
-    .set({ redeemed_at: null, redeemed_order_external_id: null })
-    .where("shop_id", "=", shopId)
-    .where("redeemed_order_external_id", "=", order.external_id);
-  if (inUse) release = release.where("code", "!=", inUse);
-  await release.execute();
-  if (inUse) {
-    await trx
-      .updateTable("coupons")
-      .set({ redeemed_at: order.ordered_at, redeemed_order_external_id: order.external_id })
-      .where("shop_id", "=", shopId)
-      .where("code", "=", inUse)
-      .where("redeemed_at", "is", null)
-      .execute();
-  }
 }
 
 export async function getOrder(db: Db, shopId: number, externalId: string): Promise<OrderOutput> {

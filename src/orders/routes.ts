@@ -6,6 +6,7 @@ import { inTransaction } from "../db/index.js";
 import { shopIdOf } from "../http/auth.js";
 import type { RoutePlugin } from "../http/context.js";
 import { getShop } from "../shops/index.js";
+import { upsertOrders } from "./batch.js";
 import { getOrder, upsertOrder } from "./orders.js";
 import { orderInputSchema, orderOutputSchema } from "./schema.js";
 
@@ -57,19 +58,24 @@ export const orderRoutes: RoutePlugin = async (instance, { ctx }) => {
     async (request) => {
       const shopId = shopIdOf(request);
       const shop = await getShop(db, shopId);
-      const results = await inTransaction(db, async (trx) => {
-        const out = [];
-        for (const [i, o] of request.body.orders.entries()) {
-          const r = await upsertOrder(trx, clock, shopId, shop.currency, o, "api", `orders[${i}].`);
-          out.push({
-            externalId: r.order.external_id,
-            id: r.order.id,
-            created: r.created,
-            changed: r.changed,
-          });
-        }
-        return out;
-      });
+      const { orders } = request.body;
+      const written = await inTransaction(db, (trx) =>
+        upsertOrders(
+          trx,
+          clock,
+          shopId,
+          shop.currency,
+          orders,
+          "api",
+          orders.map((_, i) => `orders[${i}].`),
+        ),
+      );
+      const results = written.map((r) => ({
+        externalId: r.order.external_id,
+        id: r.order.id,
+        created: r.created,
+        changed: r.changed,
+      }));
       return { results };
     },
   );

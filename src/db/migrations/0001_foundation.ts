@@ -1,6 +1,6 @@
 // The customer-data layer: shops and keys, customers and consents, catalogue, orders, storefront
 // events, visitors, points and coupons.
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { columnTypes, type EngineMigration } from "./types.js";
 
 export const foundation: EngineMigration = {
@@ -184,7 +184,14 @@ export const foundation: EngineMigration = {
       .on("events")
       .columns(["shop_id", "customer_id", "occurred_at"])
       .execute();
-    await s.createIndex("events_visitor").on("events").columns(["shop_id", "visitor_id"]).execute();
+    // Only anonymous events are looked up by visitor (to attribute them on identify); a partial index
+    // keeps the cost of every identified event's insert down.
+    await s
+      .createIndex("events_visitor_anonymous")
+      .on("events")
+      .columns(["shop_id", "visitor_id"])
+      .where(sql.ref("customer_id"), "is", null)
+      .execute();
     await s.createIndex("events_type").on("events").columns(["shop_id", "type", "occurred_at"]).execute();
     await s.createIndex("events_key").unique().on("events").columns(["shop_id", "event_key"]).execute();
 
