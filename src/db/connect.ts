@@ -100,6 +100,10 @@ export function openDb(target: DbTarget, options: OpenOptions = {}): Db {
     types: { getTypeParser: pgTypeParser } as pg.CustomTypesConfig,
     options: target.schema ? `-c search_path=${target.schema}` : undefined,
   });
+  // An idle connection closed by the server (restart, failover, admin termination) is an 'error' event
+  // on the pool; unhandled it would kill the process. The pool drops that client and opens a new one
+  // on next use, so there is nothing more to do here.
+  pool.on("error", () => {});
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
 }
 
