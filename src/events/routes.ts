@@ -15,7 +15,6 @@ import {
   MAX_EVENTS_PER_BATCH,
   storefrontEventSchema,
 } from "./schema.js";
-import { storefrontAuthenticator } from "./storefront-auth.js";
 import { EventWriter } from "./writer.js";
 
 const tags = ["events"];
@@ -58,8 +57,7 @@ export const eventRoutes: RoutePlugin = async (instance, { ctx }) => {
     "/events",
     {
       // Authenticated by onRequest below rather than the shared hook: it also takes `?key=`.
-      config: { auth: "none" },
-      onRequest: storefrontAuthenticator(db),
+      config: { auth: "public", publicKeyInQuery: true },
       validatorCompiler: eventsValidatorCompiler,
       schema: {
         tags,
