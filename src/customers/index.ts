@@ -16,5 +16,10 @@ export {
 export { PREFECTURE_NAMES } from "./prefectures.js";
 export { customerToOutput, getCustomerProfile, searchCustomers } from "./profile.js";
 export { type CustomerInput, customerInputSchema } from "./schema.js";
-export { ensureCustomerByExternalId, type UpsertResult, upsertCustomer } from "./upsert.js";
+export {
+  ensureCustomerByExternalId,
+  ensureCustomersByExternalIds,
+  type UpsertResult,
+  upsertCustomer,
+} from "./upsert.js";
 export { linkVisitor } from "./visitors.js";

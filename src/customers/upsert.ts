@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { ConflictError } from "../core/errors.js";
-import { type Customer, type Db, fromJson, toJson } from "../db/index.js";
+import { type Customer, chunk, type Db, fromJson, maxParams, toJson } from "../db/index.js";
 import { setConsents } from "./consents.js";
 import { resolveIdentity } from "./identity.js";
 import { mergeCustomers } from "./merge.js";
@@ -117,4 +117,64 @@ export async function ensureCustomerByExternalId(
     .values({ shop_id: shopId, external_id: externalId, attributes: "{}", created_at: now, updated_at: now })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * The batch form of ensureCustomerByExternalId: member id → customer id for many members in a
+ * constant number of statements (a busy storefront's batch or an import chunk names hundreds). A
+ * merged profile stands for the one that survived; unknown members get bare profiles, created in the
+ * order they are first named. A profile another transaction created meanwhile is found, not duplicated.
+ */
+export async function ensureCustomersByExternalIds(
+  trx: Db,
+  clock: Clock,
+  shopId: number,
+  externalIds: string[],
+): Promise<Map<string, number>> {
+  const wanted = [...new Set(externalIds)];
+  const ids = await customerIdsByExternalId(trx, shopId, wanted);
+  const missing = wanted.filter((id) => !ids.has(id));
+  if (missing.length === 0) return ids;
+  const now = toIso(clock.now());
+  // Five columns per row, within both engines' limits on bound parameters.
+  for (const part of chunk(missing, Math.floor(maxParams(trx) / 5))) {
+    const created = await trx
+      .insertInto("customers")
+      .values(
+        part.map((external_id) => ({
+          shop_id: shopId,
+          external_id,
+          attributes: "{}",
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(["shop_id", "external_id"]).doNothing())
+      .returning(["id", "external_id"])
+      .execute();
+    for (const c of created) ids.set(c.external_id!, c.id);
+  }
+  const raced = missing.filter((id) => !ids.has(id));
+  if (raced.length > 0)
+    for (const [externalId, id] of await customerIdsByExternalId(trx, shopId, raced)) ids.set(externalId, id);
+  return ids;
+}
+
+async function customerIdsByExternalId(
+  trx: Db,
+  shopId: number,
+  externalIds: string[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (const part of chunk(externalIds, maxParams(trx) - 1)) {
+    const found = await trx
+      .selectFrom("customers")
+      .select(["id", "external_id", "merged_into_id"])
+      .where("shop_id", "=", shopId)
+      .where("external_id", "in", part)
+      .execute();
+    // Merges re-point older tombstones to the survivor, so one hop reaches a live profile.
+    for (const c of found) ids.set(c.external_id!, c.merged_into_id ?? c.id);
+  }
+  return ids;
 }

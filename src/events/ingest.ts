@@ -5,6 +5,7 @@
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { type FieldIssue, ValidationError } from "../core/errors.js";
+import { ensureCustomersByExternalIds } from "../customers/index.js";
 import { chunk, type Db, maxParams, type NewStorefrontEvent } from "../db/index.js";
 import { insertEventRows } from "./insert.js";
 import type { StorefrontEventInput, StorefrontEventType } from "./schema.js";
@@ -109,7 +110,7 @@ export async function storeEvents(trx: Db, clock: Clock, groups: EventGroup[]): 
   for (const [shopId, members] of groupsByShop(groups)) {
     const drafts = members.flatMap((g) => groups[g].drafts);
     const customerIds = distinct(drafts, (d) => d.customerExternalId);
-    const customers = await resolveCustomers(trx, clock, shopId, customerIds);
+    const customers = await ensureCustomersByExternalIds(trx, clock, shopId, customerIds);
     const visitors = await resolveVisitors(trx, shopId, drafts);
     const skus = distinct(drafts, (d) => d.sku);
     const products = await resolveProducts(trx, shopId, skus);
@@ -204,76 +205,6 @@ function distinct(drafts: EventDraft[], pick: (d: EventDraft) => string | null):
 
 /** Large enough for any flush, well inside both engines' limits on bound parameters. */
 const LOOKUP_CHUNK = 5_000;
-
-/**
- * Member id → customer id, in one query for the known ones; members the shop has not sent yet get a
- * bare profile (an event may arrive before the profile does), all in one more insert. Merged profiles
- * resolve to the profile that survived.
- */
-async function resolveCustomers(
-  trx: Db,
-  clock: Clock,
-  shopId: number,
-  externalIds: string[],
-): Promise<Map<string, number>> {
-  const ids = await findCustomers(trx, shopId, externalIds);
-  const missing = externalIds.filter((id) => !ids.has(id));
-  if (missing.length === 0) return ids;
-  for (const [externalId, id] of await createBareCustomers(trx, clock, shopId, missing))
-    ids.set(externalId, id);
-  return ids;
-}
-
-async function findCustomers(trx: Db, shopId: number, externalIds: string[]): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  for (const part of chunk(externalIds, LOOKUP_CHUNK)) {
-    const found = await trx
-      .selectFrom("customers")
-      .select(["id", "external_id", "merged_into_id"])
-      .where("shop_id", "=", shopId)
-      .where("external_id", "in", part)
-      .execute();
-    for (const c of found) ids.set(c.external_id!, c.merged_into_id ?? c.id);
-  }
-  return ids;
-}
-
-/**
- * The batch form of ensureCustomerByExternalId (src/customers), which creates one profile per call:
- * a first batch from a busy storefront can name hundreds of new members. A profile another request
- * created meanwhile is skipped by the insert and found by the lookup after it.
- * TODO(customers): move into src/customers as ensureCustomersByExternalIds.
- */
-async function createBareCustomers(
-  trx: Db,
-  clock: Clock,
-  shopId: number,
-  externalIds: string[],
-): Promise<Map<string, number>> {
-  const now = toIso(clock.now());
-  const created = new Map<string, number>();
-  for (const part of chunk(externalIds, Math.floor(maxParams(trx) / 5))) {
-    const rows = await trx
-      .insertInto("customers")
-      .values(
-        part.map((external_id) => ({
-          shop_id: shopId,
-          external_id,
-          attributes: "{}",
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(["shop_id", "external_id"]).doNothing())
-      .returning(["id", "external_id"])
-      .execute();
-    for (const r of rows) created.set(r.external_id!, r.id);
-  }
-  const raced = externalIds.filter((id) => !created.has(id));
-  if (raced.length > 0)
-    for (const [externalId, id] of await findCustomers(trx, shopId, raced)) created.set(externalId, id);
-  return created;
-}
 
 /**
  * Visitor id → the customer it is linked to (null while anonymous). Visitors seen for the first time

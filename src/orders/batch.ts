@@ -3,6 +3,7 @@
 import { ensureProducts } from "../catalog/index.js";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
+import { ensureCustomersByExternalIds } from "../customers/index.js";
 import { chunk, type Db, maxParams, type Order, type OrderItem } from "../db/index.js";
 import { upsertOrder } from "./orders.js";
 import {
@@ -36,60 +37,6 @@ async function selectIn<V, T>(trx: Db, values: V[], select: (slice: V[]) => Prom
   const out: T[] = [];
   for (const slice of chunk(values, maxParams(trx) - 1)) out.push(...(await select(slice)));
   return out;
-}
-
-/**
- * The customer of each member id, as ensureCustomerByExternalId gives it one at a time: a profile
- * merged into another stands for the one that survived; unknown members get a bare profile, created in
- * the order they are first named.
- */
-async function membersByExternalId(
-  { trx, clock, shopId }: Scope,
-  memberIds: string[],
-): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  if (memberIds.length === 0) return ids;
-  const found = await selectIn(trx, memberIds, (slice) =>
-    trx
-      .selectFrom("customers")
-      .select(["id", "external_id", "merged_into_id"])
-      .where("shop_id", "=", shopId)
-      .where("external_id", "in", slice)
-      .execute(),
-  );
-  const mergedInto = [
-    ...new Set(found.flatMap((c) => (c.merged_into_id === null ? [] : [c.merged_into_id]))),
-  ];
-  const survivors = new Set(
-    (
-      await selectIn(trx, mergedInto, (slice) =>
-        trx
-          .selectFrom("customers")
-          .select("id")
-          .where("shop_id", "=", shopId)
-          .where("id", "in", slice)
-          .execute(),
-      )
-    ).map((c) => c.id),
-  );
-  for (const c of found) {
-    const id = c.merged_into_id ?? c.id;
-    if (c.external_id !== null && (c.merged_into_id === null || survivors.has(id)))
-      ids.set(c.external_id, id);
-  }
-  const now = toIso(clock.now());
-  const missing = memberIds
-    .filter((m) => !ids.has(m))
-    .map((m) => ({ shop_id: shopId, external_id: m, attributes: "{}", created_at: now, updated_at: now }));
-  for (const slice of slices(trx, missing)) {
-    const created = await trx
-      .insertInto("customers")
-      .values(slice)
-      .returning(["id", "external_id"])
-      .execute();
-    for (const c of created) ids.set(c.external_id!, c.id);
-  }
-  return ids;
 }
 
 /** Stored orders by order number, with their items. */
@@ -151,7 +98,7 @@ async function productsFor(scope: Scope, plans: Plan[]): Promise<Map<string, num
 async function writeSegment(scope: Scope, prepared: PreparedOrder[]): Promise<OrderUpsertResult[]> {
   const { trx, clock, shopId } = scope;
   const memberIds = [...new Set(prepared.flatMap((p) => (p.input.customerId ? [p.input.customerId] : [])))];
-  const buyers = await membersByExternalId(scope, memberIds);
+  const buyers = await ensureCustomersByExternalIds(scope.trx, scope.clock, scope.shopId, memberIds);
   const stored = await storedOrders(
     scope,
     prepared.map((p) => p.input.externalId),
