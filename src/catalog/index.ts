@@ -4,6 +4,7 @@ export {
   findProductBySku,
   getProduct,
   type ProductUpsertResult,
+  productIdsBySku,
   productToOutput,
   setStock,
   upsertProduct,

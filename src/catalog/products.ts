@@ -5,7 +5,7 @@ import type { Updateable } from "kysely";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { ConflictError, NotFoundError } from "../core/errors.js";
-import { type Db, fromJson, type Product, type ProductTable, toJson } from "../db/index.js";
+import { type Db, fromJson, type Product, type ProductTable, selectIn, toJson } from "../db/index.js";
 import type { ProductInput, ProductOutput } from "./schema.js";
 
 export interface ProductUpsertResult {
@@ -186,6 +186,19 @@ export async function setStock(
   });
 }
 
+/** SKU → product id for the SKUs the catalogue knows. */
+export async function productIdsBySku(db: Db, shopId: number, skus: string[]): Promise<Map<string, number>> {
+  const found = await selectIn(db, skus, (slice) =>
+    db
+      .selectFrom("products")
+      .select(["id", "sku"])
+      .where("shop_id", "=", shopId)
+      .where("sku", "in", slice)
+      .execute(),
+  );
+  return new Map(found.map((p) => [p.sku, p.id]));
+}
+
 /**
  * Products an order mentions that the catalogue does not know yet are added with what the order says
  * (SKU, name, price), so every sold item has a product row for reports and recommendations. A later
@@ -199,15 +212,7 @@ export async function ensureProducts(
   currency: string,
 ): Promise<Map<string, number>> {
   const skus = [...new Set(items.map((i) => i.sku))];
-  const ids = new Map<string, number>();
-  if (skus.length === 0) return ids;
-  const found = await trx
-    .selectFrom("products")
-    .select(["id", "sku"])
-    .where("shop_id", "=", shopId)
-    .where("sku", "in", skus)
-    .execute();
-  for (const p of found) ids.set(p.sku, p.id);
+  const ids = await productIdsBySku(trx, shopId, skus);
   const now = toIso(clock.now());
   for (const sku of skus) {
     if (ids.has(sku)) continue;

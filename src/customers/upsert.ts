@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { ConflictError } from "../core/errors.js";
-import { type Customer, chunk, type Db, fromJson, maxParams, toJson } from "../db/index.js";
+import { type Customer, chunk, type Db, fromJson, maxParams, selectIn, toJson } from "../db/index.js";
 import { setConsents } from "./consents.js";
 import { resolveIdentity } from "./identity.js";
 import { mergeCustomers } from "./merge.js";
@@ -165,16 +165,14 @@ async function customerIdsByExternalId(
   shopId: number,
   externalIds: string[],
 ): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  for (const part of chunk(externalIds, maxParams(trx) - 1)) {
-    const found = await trx
+  const found = await selectIn(trx, externalIds, (slice) =>
+    trx
       .selectFrom("customers")
       .select(["id", "external_id", "merged_into_id"])
       .where("shop_id", "=", shopId)
-      .where("external_id", "in", part)
-      .execute();
-    // Merges re-point older tombstones to the survivor, so one hop reaches a live profile.
-    for (const c of found) ids.set(c.external_id!, c.merged_into_id ?? c.id);
-  }
-  return ids;
+      .where("external_id", "in", slice)
+      .execute(),
+  );
+  // Merges re-point older tombstones to the survivor, so one hop reaches a live profile.
+  return new Map(found.map((c) => [c.external_id!, c.merged_into_id ?? c.id]));
 }

@@ -41,3 +41,17 @@ export function forClaim<QB extends { forUpdate(): QB; skipLocked(): QB }>(
 ): QB {
   return engineOf(db) === "postgres" ? query.forUpdate().skipLocked() : query;
 }
+
+/**
+ * Rows matching a list of values, one statement per parameter limit's worth (less one for the shop
+ * id), so a lookup of any size stays within both engines' limits on bound parameters.
+ */
+export async function selectIn<V, T>(
+  db: Kysely<unknown> | Db,
+  values: V[],
+  select: (slice: V[]) => Promise<T[]>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (const slice of chunk(values, maxParams(db) - 1)) out.push(...(await select(slice)));
+  return out;
+}

@@ -2,11 +2,13 @@
 // drafts (one request's, or several coalesced requests') is resolved and inserted with a handful of
 // queries, whatever its size: one lookup per kind of id, one insert for the new visitors and members,
 // one for the events.
+
+import { productIdsBySku } from "../catalog/index.js";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { type FieldIssue, ValidationError } from "../core/errors.js";
 import { ensureCustomersByExternalIds } from "../customers/index.js";
-import { chunk, type Db, maxParams, type NewStorefrontEvent } from "../db/index.js";
+import { chunk, type Db, maxParams, type NewStorefrontEvent, selectIn } from "../db/index.js";
 import { insertEventRows } from "./insert.js";
 import type { StorefrontEventInput, StorefrontEventType } from "./schema.js";
 
@@ -113,7 +115,7 @@ export async function storeEvents(trx: Db, clock: Clock, groups: EventGroup[]): 
     const customers = await ensureCustomersByExternalIds(trx, clock, shopId, customerIds);
     const visitors = await resolveVisitors(trx, shopId, drafts);
     const skus = distinct(drafts, (d) => d.sku);
-    const products = await resolveProducts(trx, shopId, skus);
+    const products = await productIdsBySku(trx, shopId, skus);
 
     for (const g of members) {
       for (const d of groups[g].drafts) {
@@ -203,9 +205,6 @@ function distinct(drafts: EventDraft[], pick: (d: EventDraft) => string | null):
   return [...values].sort();
 }
 
-/** Large enough for any flush, well inside both engines' limits on bound parameters. */
-const LOOKUP_CHUNK = 5_000;
-
 /**
  * Visitor id → the customer it is linked to (null while anonymous). Visitors seen for the first time
  * are recorded, first seen at their earliest event.
@@ -224,15 +223,15 @@ async function resolveVisitors(
   const linked = new Map<string, number | null>();
   if (firstSeen.size === 0) return linked;
   const visitorIds = [...firstSeen.keys()].sort();
-  for (const part of chunk(visitorIds, LOOKUP_CHUNK)) {
-    const found = await trx
+  const found = await selectIn(trx, visitorIds, (slice) =>
+    trx
       .selectFrom("visitors")
       .select(["visitor_id", "customer_id"])
       .where("shop_id", "=", shopId)
-      .where("visitor_id", "in", part)
-      .execute();
-    for (const v of found) linked.set(v.visitor_id, v.customer_id);
-  }
+      .where("visitor_id", "in", slice)
+      .execute(),
+  );
+  for (const v of found) linked.set(v.visitor_id, v.customer_id);
   const unseen = visitorIds
     .filter((v) => !linked.has(v))
     .map((visitor_id) => ({
@@ -250,19 +249,4 @@ async function resolveVisitors(
       .execute();
   }
   return linked;
-}
-
-/** SKU → product id for the SKUs the catalogue knows; events keep the SKU text either way. */
-async function resolveProducts(trx: Db, shopId: number, skus: string[]): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  for (const part of chunk(skus, LOOKUP_CHUNK)) {
-    const found = await trx
-      .selectFrom("products")
-      .select(["id", "sku"])
-      .where("shop_id", "=", shopId)
-      .where("sku", "in", part)
-      .execute();
-    for (const p of found) ids.set(p.sku, p.id);
-  }
-  return ids;
 }

@@ -4,7 +4,7 @@ import { ensureProducts } from "../catalog/index.js";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { ensureCustomersByExternalIds } from "../customers/index.js";
-import { chunk, type Db, maxParams, type Order, type OrderItem } from "../db/index.js";
+import { chunk, type Db, maxParams, type Order, type OrderItem, selectIn } from "../db/index.js";
 import { upsertOrder } from "./orders.js";
 import {
   headerChanged,
@@ -30,13 +30,6 @@ interface Scope {
 function slices<R extends object>(trx: Db, rows: R[]): R[][] {
   if (rows.length === 0) return [];
   return chunk(rows, Math.max(1, Math.floor(maxParams(trx) / Object.keys(rows[0]).length)));
-}
-
-/** Rows matching a list of values, one statement per parameter limit's worth (less one for the shop). */
-async function selectIn<V, T>(trx: Db, values: V[], select: (slice: V[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (const slice of chunk(values, maxParams(trx) - 1)) out.push(...(await select(slice)));
-  return out;
 }
 
 /** Stored orders by order number, with their items. */
