@@ -36,7 +36,8 @@ export async function createBenchDb(engine: Engine, postgresUrl: string): Promis
     };
   }
   const dir = mkdtempSync(join(tmpdir(), "kizuna-bench-"));
-  const db = openDb({ engine, location: join(dir, "kizuna.db") });
+  // As `kizuna serve` opens it (src/cli/instance.ts).
+  const db = openDb({ engine, location: join(dir, "kizuna.db") }, { backgroundCheckpoints: true });
   await migrateToLatest(db);
   return {
     db,

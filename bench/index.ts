@@ -1,5 +1,6 @@
 // Benchmarks: `npm run bench -- ingest [--json] [--engine sqlite|postgres|both] [--seconds N]`
-// (--postgres-url URL: the server to create a scratch database on; --cpu-prof DIR: profile the server).
+// (--postgres-url URL: the server to create a scratch database on; --cpu-prof DIR: profile the server;
+// --only NAME: run one measurement, e.g. events-single).
 // Prints a table of results with the machine they ran on; with --json the last line printed is one
 // JSON object {"results":[{"name","engine",<figure>...}]}, for CI to keep and compare.
 import { cpus, loadavg, totalmem } from "node:os";
@@ -16,12 +17,13 @@ interface Args {
   seconds: number;
   postgresUrl: string;
   cpuProfileDir?: string;
+  only?: string;
 }
 
 function usage(problem: string): never {
   console.error(`${problem}
 usage: npm run bench -- ingest [--json] [--engine sqlite|postgres|both] [--seconds N]
-         [--postgres-url URL] [--cpu-prof DIR]`);
+         [--postgres-url URL] [--cpu-prof DIR] [--only NAME]`);
   process.exit(2);
 }
 
@@ -50,6 +52,7 @@ function parseArgs(argv: string[]): Args {
       if (!(args.seconds >= 1 && args.seconds <= 120)) usage("--seconds: between 1 and 120");
     } else if (flag === "--postgres-url") args.postgresUrl = value();
     else if (flag === "--cpu-prof") args.cpuProfileDir = value();
+    else if (flag === "--only") args.only = value();
     else usage(`unknown option ${flag}`);
   }
   return args;
@@ -113,13 +116,16 @@ async function main(): Promise<void> {
     seconds: args.seconds,
     warmupSeconds: Math.min(3, args.seconds),
     cpuProfileDir: args.cpuProfileDir,
+    only: args.only,
     log,
   };
   const loadBefore = loadavg()[0];
   const results: BenchResult[] = [];
   for (const engine of args.engines) {
-    results.push(...(await benchIngest(engine, options)));
-    results.push((await benchImportOrders(engine, options)) ?? { name: "import-orders", engine });
+    if (!args.only || args.only !== "import-orders") results.push(...(await benchIngest(engine, options)));
+    if (!args.only || args.only === "import-orders") {
+      results.push((await benchImportOrders(engine, options)) ?? { name: "import-orders", engine });
+    }
   }
   const info = machine(loadBefore);
   log("");

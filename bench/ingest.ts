@@ -47,6 +47,8 @@ export interface IngestOptions {
   warmupSeconds: number;
   /** Write a V8 CPU profile of the server process here (open it in Chrome DevTools). */
   cpuProfileDir?: string;
+  /** Run only the scenario of this name. */
+  only?: string;
   log: (line: string) => void;
 }
 
@@ -67,7 +69,7 @@ export async function benchIngest(engine: Engine, options: IngestOptions): Promi
   const server = await startServer(engine, options);
   try {
     const results: BenchResult[] = [];
-    for (const scenario of SCENARIOS) {
+    for (const scenario of SCENARIOS.filter((s) => !options.only || s.name === options.only)) {
       options.log(
         `${engine}: ${scenario.name} (warm-up ${options.warmupSeconds} s, then ${options.seconds} s)`,
       );

@@ -12,7 +12,9 @@ export interface Instance {
 export async function openInstance(options: { migrate?: boolean } = {}): Promise<Instance> {
   const config = loadConfig();
   const target = parseDatabaseUrl(config.databaseUrl);
-  const db = openDb(target);
+  // Commands run long (serve, worker) or write a lot (import, demo): checkpoint SQLite's WAL off the
+  // main thread.
+  const db = openDb(target, { backgroundCheckpoints: true });
   if (options.migrate !== false) await migrateToLatest(db);
   return { config, db, engine: target.engine, close: () => db.destroy() };
 }

@@ -5,6 +5,11 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from "kysely";
 import pg from "pg";
 import type { Schema } from "./schema.js";
+import {
+  BACKSTOP_AUTOCHECKPOINT_PAGES,
+  type Checkpointer,
+  startCheckpointer,
+} from "./sqlite-checkpointer.js";
 
 export type Db = Kysely<Schema>;
 export type Engine = "sqlite" | "postgres";
@@ -62,10 +67,13 @@ function pgTypeParser(oid: number, format?: string): (value: string) => unknown 
 // the same few hundred statements repeat, so prepared statements are kept (bounded, oldest dropped).
 const STATEMENT_CACHE_SIZE = 500;
 
-function withStatementCache(database: SqliteDatabase.Database): SqliteDialectDatabase {
+function withStatementCache(database: SqliteDatabase.Database, onClose?: () => void): SqliteDialectDatabase {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
-    close: () => database.close(),
+    close: () => {
+      database.close();
+      onClose?.();
+    },
     prepare(sql: string) {
       let statement = cache.get(sql);
       if (statement && !statement.busy) return statement;
@@ -80,6 +88,12 @@ function withStatementCache(database: SqliteDatabase.Database): SqliteDialectDat
 export interface OpenOptions {
   /** PostgreSQL pool size; the default fits a 2-core machine serving the API and worker. */
   poolSize?: number;
+  /**
+   * SQLite file only: checkpoint the WAL from a background thread instead of inside commits (see
+   * sqlite-checkpointer.ts). For long-running processes (serve, worker, benchmarks); a short-lived
+   * command or a test gains nothing from the extra thread.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export function openDb(target: DbTarget, options: OpenOptions = {}): Db {
@@ -92,7 +106,18 @@ export function openDb(target: DbTarget, options: OpenOptions = {}): Db {
     database.pragma("synchronous = NORMAL");
     database.pragma("foreign_keys = ON");
     database.pragma("busy_timeout = 5000");
-    return new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    let checkpointer: Checkpointer | undefined;
+    if (options.backgroundCheckpoints && target.location !== ":memory:") {
+      database.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+      checkpointer = startCheckpointer(resolve(target.location));
+    }
+    const db = new Kysely<Schema>({
+      dialect: new SqliteDialect({
+        database: withStatementCache(database, () => void checkpointer?.stop()),
+      }),
+    });
+    if (checkpointer) checkpointers.set(db, checkpointer);
+    return db;
   }
   const pool = new pg.Pool({
     connectionString: target.location,
@@ -105,6 +130,13 @@ export function openDb(target: DbTarget, options: OpenOptions = {}): Db {
   // on next use, so there is nothing more to do here.
   pool.on("error", () => {});
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+}
+
+const checkpointers = new WeakMap<Db, Checkpointer>();
+
+/** The background checkpointer of a SQLite handle opened with `backgroundCheckpoints`, if any. */
+export function checkpointerOf(db: Db): Checkpointer | undefined {
+  return checkpointers.get(db);
 }
 
 const engines = new WeakMap<Db, Engine>();
