@@ -55,3 +55,17 @@ export async function selectIn<V, T>(
   for (const slice of chunk(values, maxParams(db) - 1)) out.push(...(await select(slice)));
   return out;
 }
+
+/** "MM-DD" of a date column (a `date` on PostgreSQL, "YYYY-MM-DD" text on SQLite). */
+export function monthDayOf(db: Kysely<unknown> | Db, column: string): RawBuilder<string> {
+  return engineOf(db) === "postgres"
+    ? sql<string>`to_char(${sql.ref(column)}, 'MM-DD')`
+    : sql<string>`substr(${sql.ref(column)}, 6, 5)`;
+}
+
+/** One top-level key of a JSON column, as text (null when absent). */
+export function jsonTextOf(db: Kysely<unknown> | Db, column: string, key: string): RawBuilder<string | null> {
+  return engineOf(db) === "postgres"
+    ? sql<string | null>`(${sql.ref(column)}->>${key})`
+    : sql<string | null>`json_extract(${sql.ref(column)}, ${`$."${key.replace(/"/g, "")}"`})`;
+}

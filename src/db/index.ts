@@ -1,5 +1,24 @@
-export { type Db, type DbTarget, type Engine, engineOf, openDb, parseDatabaseUrl } from "./connect.js";
-export { chunk, forClaim, fromJson, jsonParam, maxParams, selectIn, toJson } from "./dialect.js";
+export {
+  checkpointerOf,
+  type Db,
+  type DbTarget,
+  type Engine,
+  engineOf,
+  type OpenOptions,
+  openDb,
+  parseDatabaseUrl,
+} from "./connect.js";
+export {
+  chunk,
+  forClaim,
+  fromJson,
+  jsonParam,
+  jsonTextOf,
+  maxParams,
+  monthDayOf,
+  selectIn,
+  toJson,
+} from "./dialect.js";
 export { migrateToLatest } from "./migrate.js";
 export * from "./schema.js";
 export { inTransaction, isUniqueViolation } from "./transaction.js";

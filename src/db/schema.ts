@@ -47,6 +47,8 @@ export interface ShopTable {
   timezone: string;
   currency: string;
   locale: string;
+  /** Shop-wide settings document (e.g. guardrail defaults for scenarios). */
+  settings: Generated<JsonText>;
   created_at: Timestamp;
 }
 
@@ -240,6 +242,15 @@ export interface Schema {
   webhook_receipts: WebhookReceiptTable;
   webhook_resource_versions: WebhookResourceVersionTable;
   shopify_inventory_items: ShopifyInventoryItemTable;
+  scenarios: ScenarioTable;
+  scenario_versions: ScenarioVersionTable;
+  scenario_runs: ScenarioRunTable;
+  scenario_run_steps: ScenarioRunStepTable;
+  scenario_cursors: ScenarioCursorTable;
+  templates: TemplateTable;
+  messages: MessageTable;
+  suppressions: SuppressionTable;
+  conversions: ConversionTable;
 }
 
 export type Shop = Selectable<ShopTable>;
@@ -303,3 +314,156 @@ export interface ShopifyInventoryItemTable {
 }
 
 export type Integration = Selectable<IntegrationTable>;
+
+// Scenarios, templates and the message outbox (migration 0003).
+
+export const SCENARIO_STATUSES = ["draft", "active", "paused", "archived"] as const;
+export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];
+
+export interface ScenarioTable {
+  id: Id;
+  shop_id: number;
+  key: string;
+  name: string;
+  /** The library scenario it was made from, if any. */
+  library_key: string | null;
+  status: ScenarioStatus;
+  /** The current version: new runs enter it; runs already going finish on the one they entered. */
+  version: number;
+  activated_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ScenarioVersionTable {
+  id: Id;
+  shop_id: number;
+  scenario_id: number;
+  version: number;
+  definition: JsonText;
+  created_at: Timestamp;
+}
+
+export const RUN_STATUSES = ["active", "completed", "exited"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface ScenarioRunTable {
+  id: Id;
+  shop_id: number;
+  scenario_id: number;
+  version: number;
+  customer_id: number;
+  entry_key: string;
+  status: RunStatus;
+  step_id: string | null;
+  step_seq: number;
+  next_at: Timestamp | null;
+  waiting_for: string | null;
+  arm: string | null;
+  holdout: Generated<number>;
+  context: JsonText;
+  entered_at: Timestamp;
+  ended_at: Timestamp | null;
+  end_reason: string | null;
+}
+
+export interface ScenarioRunStepTable {
+  id: Id;
+  shop_id: number;
+  run_id: number;
+  scenario_id: number;
+  seq: number;
+  step_id: string;
+  outcome: string;
+  at: Timestamp;
+}
+
+export interface ScenarioCursorTable {
+  shop_id: number;
+  scenario_id: number;
+  source: string;
+  position: string;
+  updated_at: Timestamp;
+}
+
+export interface TemplateTable {
+  id: Id;
+  shop_id: number;
+  key: string;
+  channel: Channel;
+  locale: string;
+  message_class: "promotional" | "transactional";
+  subject: string | null;
+  preheader: string | null;
+  body: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export const MESSAGE_STATUSES = [
+  "queued",
+  "rendering",
+  "sending",
+  "sent",
+  "delivered",
+  "deferred",
+  "bounced",
+  "failed",
+  "suppressed",
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export interface MessageTable {
+  id: Id;
+  shop_id: number;
+  customer_id: number;
+  channel: Channel;
+  template_key: string;
+  message_class: "promotional" | "transactional";
+  status: MessageStatus;
+  status_reason: string | null;
+  idempotency_key: string;
+  scenario_id: number | null;
+  scenario_version: number | null;
+  run_id: number | null;
+  step_id: string | null;
+  campaign_id: number | null;
+  variant: string | null;
+  payload: JsonText;
+  queued_at: Timestamp;
+  sent_at: Timestamp | null;
+  opened_at: Timestamp | null;
+  clicked_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface SuppressionTable {
+  shop_id: number;
+  channel: Channel;
+  address: string;
+  reason: string;
+  created_at: Timestamp;
+}
+
+export interface ConversionTable {
+  id: Id;
+  shop_id: number;
+  customer_id: number;
+  order_id: number;
+  scenario_id: number | null;
+  scenario_version: number | null;
+  run_id: number | null;
+  step_id: string | null;
+  message_id: number | null;
+  campaign_id: number | null;
+  revenue: number;
+  currency: string;
+  converted_at: Timestamp;
+}
+
+export type Scenario = Selectable<ScenarioTable>;
+export type ScenarioRun = Selectable<ScenarioRunTable>;
+export type NewScenarioRun = Insertable<ScenarioRunTable>;
+export type Template = Selectable<TemplateTable>;
+export type Message = Selectable<MessageTable>;
+export type NewMessage = Insertable<MessageTable>;

@@ -4,6 +4,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { expireDuePoints } from "../customers/point-expiry.js";
 import type { Db } from "../db/index.js";
+import { advanceDueRuns, runTriggers } from "../scenarios/index.js";
 
 export interface Job {
   name: string;
@@ -11,7 +12,13 @@ export interface Job {
   runBatch(db: Db, clock: Clock): Promise<number>;
 }
 
-export const JOBS: Job[] = [{ name: "expire-points", runBatch: (db, clock) => expireDuePoints(db, clock) }];
+// Order matters within a round: points expire before scenarios read balances, and triggers enter
+// customers before the step pass moves them.
+export const JOBS: Job[] = [
+  { name: "expire-points", runBatch: (db, clock) => expireDuePoints(db, clock) },
+  { name: "scenario-triggers", runBatch: (db, clock) => runTriggers(db, clock) },
+  { name: "scenario-steps", runBatch: async (db, clock) => (await advanceDueRuns(db, clock)).claimed },
+];
 
 /** Runs every job until none has work left. Returns the items handled per job. */
 export async function drainJobs(db: Db, clock: Clock, jobs: Job[] = JOBS): Promise<Record<string, number>> {

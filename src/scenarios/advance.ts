@@ -1,0 +1,332 @@
+// The worker's step pass: claim a batch of due runs, take each as far as it can go now (through
+// branches, sends and actions, until a wait or the end), and write everything back in the same
+// transaction. A step therefore happens exactly once: its effects (messages, coupons, points), the
+// step log row and the run's new position commit together or not at all, and a run is locked (SKIP
+// LOCKED on PostgreSQL, the single writer on SQLite) while a worker holds it.
+//
+// Work is done per group of runs at the same step, so a batch of a thousand costs a few queries per
+// step kind rather than a few per run.
+import type { Clock } from "../core/clock.js";
+import { toIso } from "../core/clock.js";
+import {
+  chunk,
+  type Db,
+  forClaim,
+  fromJson,
+  inTransaction,
+  type NewMessage,
+  type ScenarioRun,
+  selectIn,
+  toJson,
+} from "../db/index.js";
+import type { ScenarioDefinition, Step } from "./definition.js";
+import { applyExitGoals } from "./goals.js";
+import { type EffectiveGuardrails, shopGuardrails } from "./guardrails.js";
+import { executeStep, type StepBatch } from "./steps.js";
+import { loadDefinition } from "./store.js";
+
+export const DEFAULT_CLAIM = 500;
+/** Steps one run may take in one pass; a longer chain continues in the next pass. */
+const MAX_STEPS_PER_PASS = 25;
+
+/** A run being worked on: its row, its parsed context, and what has changed. */
+export interface WorkingRun {
+  row: ScenarioRun;
+  definition: ScenarioDefinition;
+  steps: Map<string, Step>;
+  context: RunContext;
+  /** Set when the run stops for now (a wait, quiet hours, a held scenario). */
+  holdUntil: string | null;
+  ended: boolean;
+}
+
+export interface RunContext extends Record<string, unknown> {
+  /** A wait in progress: which step (and visit) it is for, when it began and until when. */
+  hold?: { step: string; seq: number; since: string; until: string };
+}
+
+/** Side effects a pass collects and writes at the end. */
+export interface PassEffects {
+  messages: NewMessage[];
+  stepLog: Array<{ run: WorkingRun; stepId: string; seq: number; outcome: string }>;
+  conversions: Array<{
+    run: WorkingRun;
+    orderId: number;
+    revenue: number;
+    currency: string;
+    at: string;
+  }>;
+}
+
+export interface PassContext {
+  db: Db;
+  clock: Clock;
+  now: Date;
+  nowIso: string;
+  effects: PassEffects;
+  shop(shopId: number): Promise<ShopInfo>;
+}
+
+export interface ShopInfo {
+  id: number;
+  zone: string;
+  currency: string;
+  locale: string;
+  guardrails: EffectiveGuardrails;
+}
+
+/** Moves the run past `stepId` to `next` (or ends it), logging the outcome. */
+export function completeStep(
+  pass: PassContext,
+  run: WorkingRun,
+  outcome: string,
+  next: string | undefined,
+): void {
+  const stepId = run.row.step_id!;
+  run.row.step_seq += 1;
+  pass.effects.stepLog.push({ run, stepId, seq: run.row.step_seq, outcome });
+  delete run.context.hold;
+  run.row.waiting_for = null;
+  if (next === undefined) endRun(pass, run, "completed", "completed");
+  else run.row.step_id = next;
+}
+
+export function endRun(
+  pass: PassContext,
+  run: WorkingRun,
+  status: "completed" | "exited",
+  reason: string,
+): void {
+  run.ended = true;
+  run.row.status = status;
+  run.row.end_reason = reason;
+  run.row.ended_at = pass.nowIso;
+  run.row.next_at = null;
+  run.row.waiting_for = null;
+}
+
+/** Stops the run at its current step until `until`. */
+export function holdRun(run: WorkingRun, until: Date | string): void {
+  run.holdUntil = typeof until === "string" ? until : toIso(until);
+}
+
+export interface AdvanceResult {
+  /** Due runs picked up (some may only have been held, e.g. by quiet hours). */
+  claimed: number;
+  /** Steps completed. */
+  steps: number;
+}
+
+/** One pass: claims up to `limit` due runs and advances them. */
+export async function advanceDueRuns(db: Db, clock: Clock, limit = DEFAULT_CLAIM): Promise<AdvanceResult> {
+  return inTransaction(db, async (trx) => {
+    const now = clock.now();
+    const nowIso = toIso(now);
+    const claimed = await forClaim(
+      trx,
+      trx
+        .selectFrom("scenario_runs")
+        .selectAll()
+        .where("status", "=", "active")
+        .where("next_at", "<=", nowIso)
+        .orderBy("next_at")
+        .limit(limit),
+    ).execute();
+    if (claimed.length === 0) return { claimed: 0, steps: 0 };
+
+    const shops = new Map<number, Promise<ShopInfo>>();
+    const pass: PassContext = {
+      db: trx,
+      clock,
+      now,
+      nowIso,
+      effects: { messages: [], stepLog: [], conversions: [] },
+      shop: (shopId) => {
+        let info = shops.get(shopId);
+        if (!info) {
+          info = loadShop(trx, shopId);
+          shops.set(shopId, info);
+        }
+        return info;
+      },
+    };
+    const runs = await prepareRuns(trx, pass, claimed);
+    const going = runs.filter((r) => !r.ended && r.holdUntil === null);
+    await applyExitGoals(pass, going);
+
+    let steps = 0;
+    let moving = going.filter((r) => !r.ended);
+    for (let round = 0; round < MAX_STEPS_PER_PASS && moving.length > 0; round++) {
+      const seqBefore = new Map(moving.map((r) => [r, r.row.step_seq]));
+      for (const batch of groupByStep(moving)) await executeStep(pass, batch);
+      for (const r of moving) steps += r.row.step_seq - seqBefore.get(r)!;
+      moving = moving.filter((r) => !r.ended && r.holdUntil === null);
+    }
+    // Runs still moving after the last round continue in the next pass, due at once.
+    await writeBack(trx, pass, runs);
+    return { claimed: claimed.length, steps };
+  });
+}
+
+async function loadShop(db: Db, shopId: number): Promise<ShopInfo> {
+  const shop = await db
+    .selectFrom("shops")
+    .select(["id", "timezone", "currency", "locale"])
+    .where("id", "=", shopId)
+    .executeTakeFirstOrThrow();
+  return {
+    id: shop.id,
+    zone: shop.timezone,
+    currency: shop.currency,
+    locale: shop.locale,
+    guardrails: await shopGuardrails(db, shopId),
+  };
+}
+
+const HOLD_PAUSED_MS = 3_600_000;
+
+/** Parses the claimed rows; runs of paused scenarios are held an hour, of archived ones ended. */
+async function prepareRuns(db: Db, pass: PassContext, rows: ScenarioRun[]): Promise<WorkingRun[]> {
+  const scenarioIds = [...new Set(rows.map((r) => r.scenario_id))];
+  const statuses = new Map(
+    (
+      await selectIn(db, scenarioIds, (ids) =>
+        db.selectFrom("scenarios").select(["id", "status"]).where("id", "in", ids).execute(),
+      )
+    ).map((s) => [s.id, s.status]),
+  );
+  const definitions = new Map<string, ScenarioDefinition>();
+  for (const row of rows) {
+    const key = `${row.scenario_id}:${row.version}`;
+    if (!definitions.has(key)) definitions.set(key, await loadDefinition(db, row.scenario_id, row.version));
+  }
+  const runs: WorkingRun[] = [];
+  for (const row of rows) {
+    const definition = definitions.get(`${row.scenario_id}:${row.version}`)!;
+    const run: WorkingRun = {
+      row: { ...row },
+      definition,
+      steps: stepsOf(definition),
+      context: fromJson<RunContext>(row.context),
+      holdUntil: null,
+      ended: false,
+    };
+    const status = statuses.get(row.scenario_id);
+    if (status === "archived" || status === undefined) endRun(pass, run, "exited", "scenario_archived");
+    else if (status !== "active") holdRun(run, new Date(pass.now.getTime() + HOLD_PAUSED_MS));
+    runs.push(run);
+  }
+  return runs;
+}
+
+const stepMaps = new WeakMap<ScenarioDefinition, Map<string, Step>>();
+function stepsOf(definition: ScenarioDefinition): Map<string, Step> {
+  let map = stepMaps.get(definition);
+  if (!map) {
+    map = new Map(definition.steps.map((s) => [s.id, s]));
+    stepMaps.set(definition, map);
+  }
+  return map;
+}
+
+function groupByStep(runs: WorkingRun[]): StepBatch[] {
+  const groups = new Map<string, StepBatch>();
+  for (const run of runs) {
+    const key = `${run.row.scenario_id}:${run.row.version}:${run.row.step_id}`;
+    let batch = groups.get(key);
+    if (!batch) {
+      batch = { step: run.steps.get(run.row.step_id!)!, shopId: run.row.shop_id, runs: [] };
+      groups.set(key, batch);
+    }
+    batch.runs.push(run);
+  }
+  return [...groups.values()];
+}
+
+async function writeBack(db: Db, pass: PassContext, runs: WorkingRun[]): Promise<void> {
+  const { effects } = pass;
+  for (const part of chunk(effects.messages, 300)) {
+    await db
+      .insertInto("messages")
+      .values(part)
+      .onConflict((oc) => oc.columns(["shop_id", "idempotency_key"]).doNothing())
+      .execute();
+  }
+  const logRows = effects.stepLog.map((l) => ({
+    shop_id: l.run.row.shop_id,
+    run_id: l.run.row.id,
+    scenario_id: l.run.row.scenario_id,
+    seq: l.seq,
+    step_id: l.stepId,
+    outcome: l.outcome,
+    at: pass.nowIso,
+  }));
+  for (const part of chunk(logRows, 500)) await db.insertInto("scenario_run_steps").values(part).execute();
+
+  if (effects.conversions.length > 0) {
+    const lastMessages = await lastMessageOfRuns(
+      db,
+      effects.conversions.map((c) => c.run.row.id),
+    );
+    for (const c of effects.conversions) {
+      await db
+        .insertInto("conversions")
+        .values({
+          shop_id: c.run.row.shop_id,
+          customer_id: c.run.row.customer_id,
+          order_id: c.orderId,
+          scenario_id: c.run.row.scenario_id,
+          scenario_version: c.run.row.version,
+          run_id: c.run.row.id,
+          step_id: lastMessages.get(c.run.row.id)?.step_id ?? c.run.row.step_id,
+          message_id: lastMessages.get(c.run.row.id)?.id ?? null,
+          campaign_id: null,
+          revenue: c.revenue,
+          currency: c.currency,
+          converted_at: c.at,
+        })
+        .onConflict((oc) => oc.columns(["run_id", "order_id"]).doNothing())
+        .execute();
+    }
+  }
+
+  for (const run of runs) {
+    const r = run.row;
+    const nextAt = run.ended ? null : (run.holdUntil ?? pass.nowIso);
+    await db
+      .updateTable("scenario_runs")
+      .set({
+        status: r.status,
+        step_id: r.step_id,
+        step_seq: r.step_seq,
+        next_at: nextAt,
+        waiting_for: r.waiting_for,
+        arm: r.arm,
+        holdout: r.holdout,
+        context: toJson(run.context),
+        ended_at: r.ended_at,
+        end_reason: r.end_reason,
+      })
+      .where("id", "=", r.id)
+      .execute();
+  }
+}
+
+/** The message a conversion is credited to: the run's latest message that was not suppressed. */
+async function lastMessageOfRuns(
+  db: Db,
+  runIds: number[],
+): Promise<Map<number, { id: number; step_id: string | null }>> {
+  const rows = await selectIn(db, runIds, (ids) =>
+    db
+      .selectFrom("messages")
+      .select(["id", "run_id", "step_id"])
+      .where("run_id", "in", ids)
+      .where("status", "!=", "suppressed")
+      .orderBy("id")
+      .execute(),
+  );
+  const last = new Map<number, { id: number; step_id: string | null }>();
+  for (const r of rows) if (r.run_id !== null) last.set(r.run_id, { id: r.id, step_id: r.step_id });
+  return last;
+}

@@ -1,0 +1,111 @@
+// Guardrails against tiring customers: frequency caps (per channel and across channels) and quiet
+// hours per channel, in the shop's time zone. The shop sets defaults (shops.settings.guardrails), a
+// scenario may override them; transactional messages are exempt from both.
+import { type Channel, type Db, fromJson, type NewMessage, selectIn } from "../db/index.js";
+import type { FrequencyCap, Guardrails, ScenarioDefinition } from "./definition.js";
+
+/** What a shop gets until it says otherwise: one promotional message a day, three a week; no SMS, LINE or push at night. */
+export const DEFAULT_GUARDRAILS: Required<Guardrails> = {
+  frequencyCaps: [
+    { max: 1, perDays: 1 },
+    { max: 3, perDays: 7 },
+  ],
+  quietHours: {
+    sms: { from: "21:00", to: "08:00" },
+    line: { from: "21:00", to: "08:00" },
+    push: { from: "21:00", to: "08:00" },
+  },
+};
+
+export interface EffectiveGuardrails {
+  frequencyCaps: FrequencyCap[];
+  quietHours: Partial<Record<Channel, { from: string; to: string } | null>>;
+}
+
+export async function shopGuardrails(db: Db, shopId: number): Promise<EffectiveGuardrails> {
+  const row = await db.selectFrom("shops").select("settings").where("id", "=", shopId).executeTakeFirst();
+  const settings = fromJson<{ guardrails?: Guardrails }>(row?.settings);
+  return {
+    frequencyCaps: settings.guardrails?.frequencyCaps ?? DEFAULT_GUARDRAILS.frequencyCaps,
+    quietHours: { ...DEFAULT_GUARDRAILS.quietHours, ...(settings.guardrails?.quietHours ?? {}) },
+  };
+}
+
+/** The scenario's overrides on top of the shop's rules (a null quiet-hours entry lifts the channel's). */
+export function effectiveGuardrails(
+  shop: EffectiveGuardrails,
+  definition: ScenarioDefinition,
+): EffectiveGuardrails {
+  const own = definition.guardrails;
+  return {
+    frequencyCaps: own?.frequencyCaps ?? shop.frequencyCaps,
+    quietHours: { ...shop.quietHours, ...(own?.quietHours ?? {}) },
+  };
+}
+
+/** Statuses of messages that count against caps: everything not suppressed or failed before sending. */
+const COUNTED = ["queued", "rendering", "sending", "sent", "delivered", "deferred"] as const;
+
+/**
+ * Recent promotional messages per customer, to check caps against; messages queued in this pass are
+ * added with `record` so one batch cannot exceed a cap either.
+ */
+export class CapLedger {
+  private readonly sent = new Map<number, Array<{ channel: Channel; at: number }>>();
+
+  /** `pending`: messages queued earlier in the same pass, not yet written. */
+  static async load(
+    db: Db,
+    shopId: number,
+    customerIds: number[],
+    now: Date,
+    lookbackDays: number,
+    pending: NewMessage[] = [],
+  ): Promise<CapLedger> {
+    const ledger = new CapLedger();
+    if (customerIds.length === 0) return ledger;
+    const since = new Date(now.getTime() - lookbackDays * 86_400_000).toISOString();
+    const rows = await selectIn(db, customerIds, (ids) =>
+      db
+        .selectFrom("messages")
+        .select(["customer_id", "channel", "queued_at"])
+        .where("shop_id", "=", shopId)
+        .where("customer_id", "in", ids)
+        .where("queued_at", ">", since)
+        .where("queued_at", "<=", now.toISOString())
+        .where("message_class", "=", "promotional")
+        .where("status", "in", COUNTED)
+        .execute(),
+    );
+    for (const r of rows) ledger.record(r.customer_id, r.channel, Date.parse(r.queued_at));
+    const wanted = new Set(customerIds);
+    for (const m of pending) {
+      if (m.status === "queued" && m.message_class === "promotional" && wanted.has(m.customer_id)) {
+        ledger.record(m.customer_id, m.channel, Date.parse(m.queued_at));
+      }
+    }
+    return ledger;
+  }
+
+  record(customerId: number, channel: Channel, at: number): void {
+    const list = this.sent.get(customerId);
+    if (list) list.push({ channel, at });
+    else this.sent.set(customerId, [{ channel, at }]);
+  }
+
+  /** The first cap a message on `channel` would break, or null. */
+  breaks(customerId: number, channel: Channel, now: number, caps: FrequencyCap[]): FrequencyCap | null {
+    const list = this.sent.get(customerId) ?? [];
+    for (const cap of caps) {
+      if (cap.channel && cap.channel !== channel) continue;
+      const since = now - cap.perDays * 86_400_000;
+      const n = list.filter((m) => m.at > since && (!cap.channel || m.channel === cap.channel)).length;
+      if (n >= cap.max) return cap;
+    }
+    return null;
+  }
+}
+
+export function longestCapWindow(caps: FrequencyCap[]): number {
+  return caps.reduce((m, c) => Math.max(m, c.perDays), 1);
+}

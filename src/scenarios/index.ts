@@ -1,0 +1,24 @@
+// Scenarios: definitions and versions, triggers that enter customers, the worker's step pass, and the
+// library of ready-made scenarios.
+export { advanceDueRuns } from "./advance.js";
+export { type Condition, conditionSchema, evaluateCondition } from "./conditions.js";
+export {
+  type ScenarioDefinition,
+  type ScenarioDefinitionInput,
+  type Step,
+  scenarioDefinitionSchema,
+  type Trigger,
+} from "./definition.js";
+export { DEFAULT_GUARDRAILS } from "./guardrails.js";
+export {
+  createScenario,
+  getScenario,
+  listScenarios,
+  loadDefinition,
+  type ScenarioView,
+  setScenarioStatus,
+  updateScenario,
+} from "./store.js";
+export { ensureTemplates, type TemplateInput } from "./templates.js";
+export { runTriggers, SETTLE_MS } from "./triggers.js";
+export { validateDefinition } from "./validate.js";

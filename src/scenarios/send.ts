@@ -1,0 +1,226 @@
+// The send step: pick the channel (the first in the step's order the customer can be reached on, with
+// consent for promotional messages), respect quiet hours (wait for the window) and frequency caps
+// (skip, recorded as suppressed), and queue the message in the outbox for the delivery pipeline. A
+// holdout run sends nothing: it is the control group.
+import { toIso } from "../core/clock.js";
+import { type Channel, type NewMessage, selectIn, toJson } from "../db/index.js";
+import { completeStep, holdRun, type PassContext, type WorkingRun } from "./advance.js";
+import type { Step } from "./definition.js";
+import { CapLedger, effectiveGuardrails, longestCapWindow } from "./guardrails.js";
+import { localHour, nextLocalTime, quietUntil } from "./local-time.js";
+import { reachableChannels } from "./reachability.js";
+import type { StepBatch } from "./steps.js";
+
+type SendStep = Extract<Step, { type: "send" }>;
+
+export async function sendStep(pass: PassContext, batch: StepBatch, step: SendStep): Promise<void> {
+  const shop = await pass.shop(batch.shopId);
+  let ready: WorkingRun[] = [];
+  for (const run of batch.runs) {
+    if (run.row.holdout) completeStep(pass, run, "holdout", step.next);
+    else ready.push(run);
+  }
+  if (step.sendTime) ready = await applySendTime(pass, ready, step, shop.zone, batch.shopId);
+  if (ready.length === 0) return;
+
+  const customerIds = [...new Set(ready.map((r) => r.row.customer_id))];
+  const reach = await reachableChannels(pass.db, batch.shopId, customerIds, step.messageClass);
+  const promotional = step.messageClass === "promotional";
+  const guardrails = effectiveGuardrails(shop.guardrails, ready[0].definition);
+  const caps = promotional
+    ? await CapLedger.load(
+        pass.db,
+        batch.shopId,
+        customerIds,
+        pass.now,
+        longestCapWindow(guardrails.frequencyCaps),
+        pass.effects.messages,
+      )
+    : null;
+
+  for (const run of ready) {
+    const channel = step.channels.find((ch) => reach.get(run.row.customer_id)?.has(ch));
+    if (!channel) {
+      queue(pass, run, step, step.channels[0], "suppressed", "unreachable");
+      completeStep(pass, run, "unreachable", step.next);
+      continue;
+    }
+    if (promotional) {
+      const quiet = guardrails.quietHours[channel];
+      const until = quiet ? quietUntil(pass.now, quiet.from, quiet.to, shop.zone) : null;
+      if (until) {
+        holdRun(run, until);
+        continue;
+      }
+      const cap = caps!.breaks(run.row.customer_id, channel, pass.now.getTime(), guardrails.frequencyCaps);
+      if (cap) {
+        const scope = cap.channel ?? "all channels";
+        queue(pass, run, step, channel, "suppressed", `frequency_cap:${cap.max}/${cap.perDays}d:${scope}`);
+        completeStep(pass, run, "suppressed", step.next);
+        continue;
+      }
+      caps!.record(run.row.customer_id, channel, pass.now.getTime());
+    }
+    queue(pass, run, step, channel, "queued", null);
+    completeStep(pass, run, `sent:${channel}`, step.next);
+  }
+}
+
+function queue(
+  pass: PassContext,
+  run: WorkingRun,
+  step: SendStep,
+  channel: Channel,
+  status: "queued" | "suppressed",
+  reason: string | null,
+): void {
+  const { context } = run;
+  const payload: Record<string, unknown> = {};
+  for (const key of [
+    "event",
+    "order",
+    "product",
+    "coupon",
+    "points",
+    "date",
+    "anniversary",
+    "warranty",
+    "slot",
+  ]) {
+    if (context[key] !== undefined) payload[key] = context[key];
+  }
+  const message: NewMessage = {
+    shop_id: run.row.shop_id,
+    customer_id: run.row.customer_id,
+    channel,
+    template_key: step.template,
+    message_class: step.messageClass,
+    status,
+    status_reason: reason,
+    // The step's visit (seq) makes the key: a step redone after a crash queues the same message.
+    idempotency_key: `run:${run.row.id}:${run.row.step_seq + 1}`,
+    scenario_id: run.row.scenario_id,
+    scenario_version: run.row.version,
+    run_id: run.row.id,
+    step_id: step.id,
+    campaign_id: null,
+    variant: run.row.arm,
+    payload: toJson(payload),
+    queued_at: pass.nowIso,
+    sent_at: null,
+    opened_at: null,
+    clicked_at: null,
+    updated_at: pass.nowIso,
+  };
+  pass.effects.messages.push(message);
+}
+
+/** Holds runs until the step's send time; returns the ones whose time has come. */
+async function applySendTime(
+  pass: PassContext,
+  runs: WorkingRun[],
+  step: SendStep,
+  zone: string,
+  shopId: number,
+): Promise<WorkingRun[]> {
+  const sendTime = step.sendTime!;
+  const due: WorkingRun[] = [];
+  const waiting: WorkingRun[] = [];
+  for (const run of runs) {
+    const hold = run.context.hold;
+    if (hold && hold.step === step.id && hold.seq === run.row.step_seq) {
+      if (hold.until <= pass.nowIso) due.push(run);
+      else holdRun(run, hold.until);
+    } else waiting.push(run);
+  }
+  if (waiting.length === 0) return due;
+  const hours =
+    sendTime.type === "best_hour"
+      ? await usualHours(
+          pass,
+          shopId,
+          zone,
+          waiting.map((r) => r.row.customer_id),
+        )
+      : null;
+  for (const run of waiting) {
+    const at =
+      sendTime.type === "fixed"
+        ? sendTime.at
+        : `${String(hours!.byCustomer.get(run.row.customer_id) ?? hours!.shop).padStart(2, "0")}:00`;
+    const target = nextLocalTime(pass.now, at, zone);
+    // Within the same minute counts as on time (the worker polls; it is never exactly on the dot).
+    if (target.getTime() - pass.now.getTime() < 60_000) {
+      due.push(run);
+      continue;
+    }
+    run.context.hold = { step: step.id, seq: run.row.step_seq, since: pass.nowIso, until: toIso(target) };
+    holdRun(run, target);
+  }
+  return due;
+}
+
+/**
+ * Each customer's usual hour: the most common local hour of their orders and message opens; the
+ * shop's most common order hour for customers with no history.
+ */
+async function usualHours(
+  pass: PassContext,
+  shopId: number,
+  zone: string,
+  customerIds: number[],
+): Promise<{ byCustomer: Map<number, number>; shop: number }> {
+  const { db, nowIso } = pass;
+  const since = toIso(pass.now.getTime() - 365 * 86_400_000);
+  const orders = await selectIn(db, customerIds, (ids) =>
+    db
+      .selectFrom("orders")
+      .select(["customer_id", "ordered_at as at"])
+      .where("shop_id", "=", shopId)
+      .where("customer_id", "in", ids)
+      .where("ordered_at", ">=", since)
+      .where("ordered_at", "<=", nowIso)
+      .execute(),
+  );
+  const opens = await selectIn(db, customerIds, (ids) =>
+    db
+      .selectFrom("messages")
+      .select(["customer_id", "opened_at as at"])
+      .where("shop_id", "=", shopId)
+      .where("customer_id", "in", ids)
+      .where("opened_at", "is not", null)
+      .where("opened_at", ">=", since)
+      .execute(),
+  );
+  const tallies = new Map<number, number[]>();
+  for (const r of [...orders, ...opens]) {
+    if (r.customer_id === null || r.at === null) continue;
+    let t = tallies.get(r.customer_id);
+    if (!t) {
+      t = new Array(24).fill(0);
+      tallies.set(r.customer_id, t);
+    }
+    t[localHour(r.at, zone)]++;
+  }
+  const byCustomer = new Map<number, number>();
+  for (const [id, t] of tallies) byCustomer.set(id, t.indexOf(Math.max(...t)));
+  return { byCustomer, shop: await shopBestHour(pass, shopId, zone) };
+}
+
+const DEFAULT_BEST_HOUR = 20;
+
+async function shopBestHour(pass: PassContext, shopId: number, zone: string): Promise<number> {
+  const rows = await pass.db
+    .selectFrom("orders")
+    .select("ordered_at")
+    .where("shop_id", "=", shopId)
+    .where("ordered_at", ">=", toIso(pass.now.getTime() - 90 * 86_400_000))
+    .where("ordered_at", "<=", pass.nowIso)
+    .orderBy("ordered_at", "desc")
+    .limit(5_000)
+    .execute();
+  if (rows.length === 0) return DEFAULT_BEST_HOUR;
+  const t = new Array(24).fill(0);
+  for (const r of rows) t[localHour(r.ordered_at, zone)]++;
+  return t.indexOf(Math.max(...t));
+}

@@ -1,0 +1,465 @@
+// Trigger pass: for each active scenario, find who should enter since the scenario last looked and
+// enter them (entry.ts). Where a scenario has looked is kept per scenario and source in
+// scenario_cursors, so switching a scenario on starts it from that moment and a restart resumes.
+//
+// Live, new events and orders are read in id order. On PostgreSQL ids are handed out before commit, so
+// a row with a lower id can become visible after a higher one; rows are therefore read only once they
+// are SETTLE_MS old, by which time the transactions that wrote them have committed.
+// A backtest (simulate.ts) replays history instead: rows are read by the time they happened, up to
+// the simulated clock, so the data "arrives" as it did.
+import type { Clock } from "../core/clock.js";
+import { toIso } from "../core/clock.js";
+import { type Db, type Scenario, selectIn } from "../db/index.js";
+import { dateTriggerCandidates } from "./date-triggers.js";
+import type { ScenarioDefinition, Trigger } from "./definition.js";
+import { type EntryCandidate, enterRuns } from "./entry.js";
+import { addDays, atLocalTime, latestScheduleSlot, localDate } from "./local-time.js";
+import { activeScenarios, loadDefinition } from "./store.js";
+
+export const SETTLE_MS = 5_000;
+const BATCH = 2_000;
+/** A date trigger catches up at most this many missed days (a worker down over a weekend). */
+const MAX_CATCH_UP_DAYS = 7;
+
+export interface TriggerOptions {
+  /** Replay history by time instead of reading new rows by id (kizuna simulate). */
+  backtest?: boolean;
+}
+
+type Source = "events" | "orders" | "date" | "schedule" | "restock";
+
+function sourceOf(trigger: Trigger): Source {
+  switch (trigger.type) {
+    case "event":
+      return "events";
+    case "order":
+      return "orders";
+    case "date":
+      return "date";
+    case "schedule":
+      return "schedule";
+    case "restock":
+      return "restock";
+  }
+}
+
+async function getCursor(db: Db, scenarioId: number, source: Source): Promise<string | null> {
+  const row = await db
+    .selectFrom("scenario_cursors")
+    .select("position")
+    .where("scenario_id", "=", scenarioId)
+    .where("source", "=", source)
+    .executeTakeFirst();
+  return row?.position ?? null;
+}
+
+async function setCursor(
+  db: Db,
+  clock: Clock,
+  shopId: number,
+  scenarioId: number,
+  source: Source,
+  position: string,
+) {
+  await db
+    .insertInto("scenario_cursors")
+    .values({ shop_id: shopId, scenario_id: scenarioId, source, position, updated_at: toIso(clock.now()) })
+    .onConflict((oc) =>
+      oc.columns(["scenario_id", "source"]).doUpdateSet({ position, updated_at: toIso(clock.now()) }),
+    )
+    .execute();
+}
+
+async function maxId(db: Db, table: "events" | "orders"): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.max("id").as("id"))
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/** Positions a scenario's trigger at "now": nothing that happened before switching on enters anyone. */
+export async function startCursors(
+  db: Db,
+  clock: Clock,
+  shopId: number,
+  scenarioId: number,
+  definition: ScenarioDefinition,
+  options: TriggerOptions = {},
+): Promise<void> {
+  const source = sourceOf(definition.trigger);
+  const now = clock.now();
+  let position: string;
+  if (source === "events" || source === "orders" || source === "restock") {
+    position = options.backtest
+      ? toIso(now)
+      : String(await maxId(db, source === "orders" ? "orders" : "events"));
+  } else if (source === "date") {
+    const zone = await shopZone(db, shopId);
+    // Today still fires if its time has not passed (or has, on the first pass after switching on).
+    position = addDays(localDate(now, zone), -1);
+  } else {
+    position = toIso(now);
+  }
+  await setCursor(db, clock, shopId, scenarioId, source, position);
+}
+
+async function shopZone(db: Db, shopId: number): Promise<string> {
+  const row = await db
+    .selectFrom("shops")
+    .select("timezone")
+    .where("id", "=", shopId)
+    .executeTakeFirstOrThrow();
+  return row.timezone;
+}
+
+/** One pass over every active scenario; returns how many runs were entered. */
+export async function runTriggers(db: Db, clock: Clock, options: TriggerOptions = {}): Promise<number> {
+  let entered = 0;
+  for (const scenario of await activeScenarios(db)) {
+    const definition = await loadDefinition(db, scenario.id, scenario.version);
+    // A full batch means there may be more: keep reading until the source is drained.
+    for (;;) {
+      const pass = await runScenarioTrigger(db, clock, scenario, definition, options);
+      entered += pass.entered;
+      if (!pass.more) break;
+    }
+  }
+  return entered;
+}
+
+async function runScenarioTrigger(
+  db: Db,
+  clock: Clock,
+  scenario: Scenario,
+  definition: ScenarioDefinition,
+  options: TriggerOptions,
+): Promise<TriggerPass> {
+  const trigger = definition.trigger;
+  const source = sourceOf(trigger);
+  const cursor = await getCursor(db, scenario.id, source);
+  if (cursor === null) {
+    await startCursors(db, clock, scenario.shop_id, scenario.id, definition, options);
+    return { entered: 0, more: false };
+  }
+  const zone = await shopZone(db, scenario.shop_id);
+  const ctx: TriggerContext = { db, clock, scenario, definition, zone, cursor, options };
+  switch (trigger.type) {
+    case "event":
+      return eventTrigger(ctx, trigger);
+    case "order":
+      return orderTrigger(ctx, trigger);
+    case "restock":
+      return restockTrigger(ctx, trigger);
+    case "date":
+      return dateTrigger(ctx, trigger);
+    case "schedule":
+      return scheduleTrigger(ctx, trigger);
+  }
+}
+
+interface TriggerPass {
+  entered: number;
+  /** The batch was full: call again for the rest. */
+  more: boolean;
+}
+
+interface TriggerContext {
+  db: Db;
+  clock: Clock;
+  scenario: Scenario;
+  definition: ScenarioDefinition;
+  zone: string;
+  cursor: string;
+  options: TriggerOptions;
+}
+
+async function enter(ctx: TriggerContext, candidates: EntryCandidate[]): Promise<number> {
+  return enterRuns(ctx.db, ctx.clock, ctx.scenario, ctx.definition, candidates);
+}
+
+/** New rows of events (or orders) since the cursor: by id live, by time in a backtest. */
+function settledBefore(ctx: TriggerContext): string {
+  const now = ctx.clock.now().getTime();
+  return toIso(ctx.options.backtest ? now : now - SETTLE_MS);
+}
+
+async function eventTrigger(
+  ctx: TriggerContext,
+  trigger: Extract<Trigger, { type: "event" }>,
+): Promise<TriggerPass> {
+  const { db, scenario } = ctx;
+  const upTo = settledBefore(ctx);
+  let q = db
+    .selectFrom("events")
+    .select(["id", "customer_id", "type", "sku", "product_id", "properties", "occurred_at"])
+    .where("shop_id", "=", scenario.shop_id)
+    .where("type", "in", trigger.eventTypes)
+    .where("customer_id", "is not", null);
+  q = ctx.options.backtest
+    ? q
+        .where("occurred_at", ">", ctx.cursor)
+        .where("occurred_at", "<=", upTo)
+        .orderBy("occurred_at")
+        .orderBy("id")
+    : q.where("id", ">", Number(ctx.cursor)).where("received_at", "<=", upTo).orderBy("id");
+  const rows = await q.limit(BATCH).execute();
+  if (rows.length === 0) {
+    if (ctx.options.backtest) await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "events", upTo);
+    return { entered: 0, more: false };
+  }
+  let matching = rows;
+  if (trigger.skus) {
+    const skus = new Set(trigger.skus);
+    matching = matching.filter((r) => r.sku !== null && skus.has(r.sku));
+  }
+  if (trigger.categoryPrefix) {
+    const inCategory = await productsInCategory(db, scenario.shop_id, matching, trigger.categoryPrefix);
+    matching = matching.filter((r) => r.product_id !== null && inCategory.has(r.product_id));
+  }
+  const entered = await enter(
+    ctx,
+    matching.map((r) => ({
+      customerId: r.customer_id!,
+      entryKey: `event:${r.id}`,
+      context: {
+        event: { id: r.id, type: r.type, sku: r.sku, productId: r.product_id, occurredAt: r.occurred_at },
+      },
+    })),
+  );
+  const last = rows[rows.length - 1];
+  const position = ctx.options.backtest ? (rows.length < BATCH ? upTo : last.occurred_at) : String(last.id);
+  await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "events", position);
+  return { entered, more: rows.length === BATCH };
+}
+
+async function productsInCategory(
+  db: Db,
+  shopId: number,
+  rows: Array<{ product_id: number | null }>,
+  prefix: string,
+): Promise<Set<number>> {
+  const ids = [...new Set(rows.flatMap((r) => (r.product_id === null ? [] : [r.product_id])))];
+  const found = await selectIn(db, ids, (slice) =>
+    db
+      .selectFrom("products")
+      .select("id")
+      .where("shop_id", "=", shopId)
+      .where("id", "in", slice)
+      .where("category_path", "like", `${prefix}%`)
+      .execute(),
+  );
+  return new Set(found.map((p) => p.id));
+}
+
+async function orderTrigger(
+  ctx: TriggerContext,
+  trigger: Extract<Trigger, { type: "order" }>,
+): Promise<TriggerPass> {
+  const { db, scenario } = ctx;
+  const upTo = settledBefore(ctx);
+  let q = db
+    .selectFrom("orders")
+    .select(["id", "customer_id", "external_id", "channel", "total", "currency", "ordered_at", "created_at"])
+    .where("shop_id", "=", scenario.shop_id)
+    .where("customer_id", "is not", null)
+    .where("status", "not in", ["cancelled", "returned"]);
+  if (trigger.channels) q = q.where("channel", "in", trigger.channels);
+  q = ctx.options.backtest
+    ? q
+        .where("ordered_at", ">", ctx.cursor)
+        .where("ordered_at", "<=", upTo)
+        .orderBy("ordered_at")
+        .orderBy("id")
+    : q.where("id", ">", Number(ctx.cursor)).where("created_at", "<=", upTo).orderBy("id");
+  const rows = await q.limit(BATCH).execute();
+  if (rows.length === 0) {
+    if (ctx.options.backtest) await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "orders", upTo);
+    return { entered: 0, more: false };
+  }
+  let matching = rows;
+  if (trigger.firstOrderOnly) {
+    const earlier = await selectIn(db, [...new Set(rows.map((r) => r.customer_id!))], (ids) =>
+      db
+        .selectFrom("orders")
+        .select(["customer_id", (eb) => eb.fn.min("ordered_at").as("first")])
+        .where("shop_id", "=", scenario.shop_id)
+        .where("customer_id", "in", ids)
+        .where("status", "not in", ["cancelled"])
+        .groupBy("customer_id")
+        .execute(),
+    );
+    const first = new Map(earlier.map((r) => [r.customer_id, r.first]));
+    matching = rows.filter((r) => first.get(r.customer_id) === r.ordered_at);
+  }
+  const entered = await enter(
+    ctx,
+    matching.map((r) => ({
+      customerId: r.customer_id!,
+      entryKey: `order:${r.id}`,
+      context: {
+        order: {
+          id: r.id,
+          externalId: r.external_id,
+          channel: r.channel,
+          total: r.total,
+          currency: r.currency,
+        },
+      },
+    })),
+  );
+  const last = rows[rows.length - 1];
+  const position = ctx.options.backtest ? (rows.length < BATCH ? upTo : last.ordered_at) : String(last.id);
+  await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "orders", position);
+  return { entered, more: rows.length === BATCH };
+}
+
+/** Restock events fan out to the customers who viewed (and did not buy), favourited or asked. */
+async function restockTrigger(
+  ctx: TriggerContext,
+  trigger: Extract<Trigger, { type: "restock" }>,
+): Promise<TriggerPass> {
+  const { db, scenario } = ctx;
+  const shopId = scenario.shop_id;
+  const upTo = settledBefore(ctx);
+  let q = db
+    .selectFrom("events")
+    .select(["id", "product_id", "sku", "occurred_at"])
+    .where("shop_id", "=", shopId)
+    .where("type", "=", "restock")
+    .where("product_id", "is not", null);
+  q = ctx.options.backtest
+    ? q
+        .where("occurred_at", ">", ctx.cursor)
+        .where("occurred_at", "<=", upTo)
+        .orderBy("occurred_at")
+        .orderBy("id")
+    : q.where("id", ">", Number(ctx.cursor)).where("received_at", "<=", upTo).orderBy("id");
+  const restocks = await q.limit(100).execute();
+  let entered = 0;
+  const interestTypes = {
+    viewed: "product_view",
+    favourited: "favourite",
+    requested: "restock_request",
+  } as const;
+  for (const restock of restocks) {
+    const since = toIso(Date.parse(restock.occurred_at) - trigger.lookbackDays * 86_400_000);
+    const interested = await db
+      .selectFrom("events")
+      .select(["customer_id", "type"])
+      .distinct()
+      .where("shop_id", "=", shopId)
+      .where("product_id", "=", restock.product_id)
+      .where(
+        "type",
+        "in",
+        trigger.interest.map((i) => interestTypes[i]),
+      )
+      .where("customer_id", "is not", null)
+      .where("occurred_at", ">=", since)
+      .where("occurred_at", "<=", restock.occurred_at)
+      .execute();
+    // Viewing alone is interest only if the customer did not buy the product since.
+    const buyers = new Set(
+      (
+        await db
+          .selectFrom("order_items")
+          .innerJoin("orders", "orders.id", "order_items.order_id")
+          .select("orders.customer_id")
+          .where("order_items.shop_id", "=", shopId)
+          .where("order_items.product_id", "=", restock.product_id)
+          .where("orders.ordered_at", ">=", since)
+          .where("orders.ordered_at", "<=", restock.occurred_at)
+          .execute()
+      ).map((r) => r.customer_id),
+    );
+    const customers = new Set<number>();
+    for (const r of interested) {
+      if (r.type === "product_view" && buyers.has(r.customer_id)) continue;
+      customers.add(r.customer_id!);
+    }
+    entered += await enter(
+      ctx,
+      [...customers].map((customerId) => ({
+        customerId,
+        entryKey: `restock:${restock.id}`,
+        context: { product: { id: restock.product_id, sku: restock.sku } },
+      })),
+    );
+  }
+  const last = restocks[restocks.length - 1];
+  const position =
+    restocks.length === 0
+      ? ctx.options.backtest
+        ? upTo
+        : ctx.cursor
+      : ctx.options.backtest
+        ? restocks.length < 100
+          ? upTo
+          : last.occurred_at
+        : String(last.id);
+  if (position !== ctx.cursor) await setCursor(db, ctx.clock, shopId, scenario.id, "restock", position);
+  return { entered, more: restocks.length === 100 };
+}
+
+async function dateTrigger(
+  ctx: TriggerContext,
+  trigger: Extract<Trigger, { type: "date" }>,
+): Promise<TriggerPass> {
+  const { db, clock, scenario, zone } = ctx;
+  const now = clock.now();
+  const today = localDate(now, zone);
+  let day = addDays(ctx.cursor, 1);
+  const oldest = addDays(today, -MAX_CATCH_UP_DAYS);
+  if (day < oldest) day = oldest;
+  let entered = 0;
+  // A day is due once its local time has come.
+  while (day <= today) {
+    if (day === today && now < atLocalTime(day, trigger.at, zone)) break;
+    const candidates = await dateTriggerCandidates(db, scenario.shop_id, zone, trigger, day);
+    entered += await enter(ctx, candidates);
+    await setCursor(db, clock, scenario.shop_id, scenario.id, "date", day);
+    day = addDays(day, 1);
+  }
+  return { entered, more: false };
+}
+
+async function scheduleTrigger(
+  ctx: TriggerContext,
+  trigger: Extract<Trigger, { type: "schedule" }>,
+): Promise<TriggerPass> {
+  const { db, clock, scenario, zone } = ctx;
+  const slot = latestScheduleSlot(
+    clock.now(),
+    zone,
+    trigger.every,
+    trigger.at,
+    trigger.weekday,
+    trigger.dayOfMonth,
+  );
+  const slotIso = toIso(slot);
+  if (slotIso <= ctx.cursor) return { entered: 0, more: false };
+  // Everyone in the shop is a candidate; the scenario's audience narrows it down (entry.ts), in pages.
+  let entered = 0;
+  let after = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom("customers")
+      .select("id")
+      .where("shop_id", "=", scenario.shop_id)
+      .where("merged_into_id", "is", null)
+      .where("id", ">", after)
+      .where("created_at", "<=", slotIso)
+      .orderBy("id")
+      .limit(5_000)
+      .execute();
+    if (page.length === 0) break;
+    entered += await enter(
+      ctx,
+      page.map((c) => ({ customerId: c.id, entryKey: `schedule:${slotIso}`, context: { slot: slotIso } })),
+    );
+    after = page[page.length - 1].id;
+  }
+  await setCursor(db, clock, scenario.shop_id, scenario.id, "schedule", slotIso);
+  return { entered, more: false };
+}
