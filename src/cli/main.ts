@@ -7,6 +7,7 @@ import { registerMigrateCommand } from "./commands/migrate.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerShopCommand } from "./commands/shop.js";
 import { registerShopifyCommand } from "./commands/shopify.js";
+import { registerSimulateCommand } from "./commands/simulate.js";
 import { registerWorkerCommand } from "./commands/worker.js";
 
 const program = new Command("kizuna")
@@ -21,6 +22,7 @@ registerShopCommand(program);
 registerDemoCommand(program);
 registerImportCommand(program);
 registerShopifyCommand(program);
+registerSimulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,6 +14,8 @@ function isRetryable(err: unknown): boolean {
 }
 
 export async function inTransaction<T>(db: Db, body: (trx: Db) => Promise<T>, attempts = 3): Promise<T> {
+  // Already inside one (a simulation runs everything in a transaction it rolls back): join it.
+  if (db.isTransaction) return body(db);
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute((trx) => body(trx as unknown as Db));

@@ -36,7 +36,13 @@ type Leaf =
       value?: string | number | boolean;
     }
   | { type: "points"; min?: number; max?: number }
-  | { type: "tag"; tag: string };
+  | { type: "tag"; tag: string }
+  | {
+      type: "entry";
+      path: string;
+      op: "eq" | "neq" | "exists" | "missing" | "gte" | "lte";
+      value?: string | number | boolean;
+    };
 
 export type Condition =
   | Leaf
@@ -89,6 +95,17 @@ const leafSchema = z.discriminatedUnion("type", [
     .strict(),
   z.object({ type: z.literal("points"), min: count.optional(), max: count.optional() }).strict(),
   z.object({ type: z.literal("tag"), tag: z.string().min(1).max(64) }).strict(),
+  /** A value the trigger put in the run's context, e.g. `subscription.deliveryCount`. */
+  z
+    .object({
+      type: z.literal("entry"),
+      path: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/, "dotted names, e.g. order.channel"),
+      op: z.enum(["eq", "neq", "exists", "missing", "gte", "lte"]),
+      value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    })
+    .strict(),
 ]);
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
@@ -105,6 +122,8 @@ export interface Subject {
   customerId: number;
   runId?: number;
   enteredAt: string;
+  /** The run's context (what the trigger recorded), for `entry` conditions. */
+  context?: Record<string, unknown>;
 }
 
 const DAY_MS = 86_400_000;
@@ -306,6 +325,8 @@ class FactCache {
           return compareAttribute(leaf.op, attributes[leaf.name], leaf.value);
         };
       }
+      case "entry":
+        return (s) => compareAttribute(leaf.op, valueAt(s.context ?? {}, leaf.path), leaf.value);
       case "points": {
         const balances = await this.byCustomer((ids) =>
           db
@@ -381,4 +402,13 @@ function compareAttribute(
     default:
       return false;
   }
+}
+
+function valueAt(context: Record<string, unknown>, path: string): unknown {
+  let value: unknown = context;
+  for (const part of path.split(".")) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
 }

@@ -154,9 +154,6 @@ async function candidatesFor(
         .execute();
       return rows.map((r) => ({ customerId: r.customer_id!, context: { lastOrderAt: r.last } }));
     }
-    case "subscription_delivery":
-      // Subscriptions are not modelled yet (orders carry no subscription marker): nobody is due.
-      return [];
   }
 }
 

@@ -64,10 +64,6 @@ export const dateSourceSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("shipped"), firstOnly: z.boolean().optional() }).strict(),
   /** The day of the customer's latest order: with an offset, "N days since the last order". */
   z.object({ kind: z.literal("last_order") }).strict(),
-  /** The day of the n-th delivery of a subscription (orders whose attributes mark a subscription). */
-  z
-    .object({ kind: z.literal("subscription_delivery"), deliveries: z.array(z.number().int().min(1)).min(1) })
-    .strict(),
 ]);
 export type DateSource = z.infer<typeof dateSourceSchema>;
 
@@ -81,14 +77,20 @@ export const triggerSchema = z.discriminatedUnion("type", [
       categoryPrefix: z.string().min(1).optional(),
     })
     .strict(),
-  /** An order placed, optionally only on some channels (e.g. store) or only a first order. */
+  /**
+   * An order placed, optionally only on some channels (e.g. store), only a first order, or only the
+   * n-th delivery of a subscription (an order with a product whose attributes say `subscription: true`).
+   */
   z
     .object({
       type: z.literal("order"),
       channels: z.array(z.enum(ORDER_CHANNELS)).min(1).optional(),
       firstOrderOnly: z.boolean().optional(),
+      subscriptionDeliveries: z.array(z.number().int().min(1).max(1000)).min(1).optional(),
     })
     .strict(),
+  /** A new member: a profile created (by the API, an import or a platform webhook). */
+  z.object({ type: z.literal("signup") }).strict(),
   /** A date on the profile or derived from data, moved by offsetDays, entered at a local time. */
   z
     .object({

@@ -88,7 +88,7 @@ export async function enterRuns(
       shopId,
       now,
       definition.audience,
-      entrants.map((c) => ({ customerId: c.customerId, enteredAt: nowIso })),
+      entrants.map((c) => ({ customerId: c.customerId, enteredAt: nowIso, context: c.context })),
     );
     entrants = entrants.filter((_, i) => answers[i]);
   }

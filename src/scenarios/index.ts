@@ -11,6 +11,14 @@ export {
 } from "./definition.js";
 export { DEFAULT_GUARDRAILS } from "./guardrails.js";
 export {
+  enableLibraryScenario,
+  enableWholeLibrary,
+  LIBRARY,
+  type LibraryScenario,
+  libraryDefinition,
+  libraryScenario,
+} from "./library/index.js";
+export {
   createScenario,
   getScenario,
   listScenarios,

@@ -84,7 +84,7 @@ export async function createScenario(
   }
   const definition = await validateDefinition(db, shopId, input.definition);
   const now = toIso(clock.now());
-  const id = await inTransaction(db, async (trx) => {
+  await inTransaction(db, async (trx) => {
     const existing = await trx
       .selectFrom("scenarios")
       .select("id")
@@ -117,7 +117,6 @@ export async function createScenario(
         created_at: now,
       })
       .execute();
-    return row.id;
   });
   if (input.activate) await setScenarioStatus(db, clock, shopId, input.key, "active");
   return getScenario(db, shopId, input.key);
@@ -215,6 +214,8 @@ export async function listScenarios(db: Db, shopId: number): Promise<ScenarioVie
 }
 
 /** Active scenarios of every shop, for the worker's trigger pass. */
-export async function activeScenarios(db: Db): Promise<Scenario[]> {
-  return db.selectFrom("scenarios").selectAll().where("status", "=", "active").orderBy("id").execute();
+export async function activeScenarios(db: Db, shopId?: number): Promise<Scenario[]> {
+  let q = db.selectFrom("scenarios").selectAll().where("status", "=", "active");
+  if (shopId !== undefined) q = q.where("shop_id", "=", shopId);
+  return q.orderBy("id").execute();
 }

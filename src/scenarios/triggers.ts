@@ -9,7 +9,7 @@
 // the simulated clock, so the data "arrives" as it did.
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
-import { type Db, type Scenario, selectIn } from "../db/index.js";
+import { type Db, jsonTextOf, type Scenario, selectIn } from "../db/index.js";
 import { dateTriggerCandidates } from "./date-triggers.js";
 import type { ScenarioDefinition, Trigger } from "./definition.js";
 import { type EntryCandidate, enterRuns } from "./entry.js";
@@ -24,9 +24,11 @@ const MAX_CATCH_UP_DAYS = 7;
 export interface TriggerOptions {
   /** Replay history by time instead of reading new rows by id (kizuna simulate). */
   backtest?: boolean;
+  /** Only this shop's scenarios. */
+  shopId?: number;
 }
 
-type Source = "events" | "orders" | "date" | "schedule" | "restock";
+type Source = "events" | "orders" | "date" | "schedule" | "restock" | "customers";
 
 function sourceOf(trigger: Trigger): Source {
   switch (trigger.type) {
@@ -40,6 +42,8 @@ function sourceOf(trigger: Trigger): Source {
       return "schedule";
     case "restock":
       return "restock";
+    case "signup":
+      return "customers";
   }
 }
 
@@ -70,7 +74,7 @@ async function setCursor(
     .execute();
 }
 
-async function maxId(db: Db, table: "events" | "orders"): Promise<number> {
+async function maxId(db: Db, table: "events" | "orders" | "customers"): Promise<number> {
   const row = await db
     .selectFrom(table)
     .select((eb) => eb.fn.max("id").as("id"))
@@ -116,7 +120,7 @@ async function shopZone(db: Db, shopId: number): Promise<string> {
 /** One pass over every active scenario; returns how many runs were entered. */
 export async function runTriggers(db: Db, clock: Clock, options: TriggerOptions = {}): Promise<number> {
   let entered = 0;
-  for (const scenario of await activeScenarios(db)) {
+  for (const scenario of await activeScenarios(db, options.shopId)) {
     const definition = await loadDefinition(db, scenario.id, scenario.version);
     // A full batch means there may be more: keep reading until the source is drained.
     for (;;) {
@@ -155,6 +159,8 @@ async function runScenarioTrigger(
       return dateTrigger(ctx, trigger);
     case "schedule":
       return scheduleTrigger(ctx, trigger);
+    case "signup":
+      return signupTrigger(ctx);
   }
 }
 
@@ -292,6 +298,12 @@ async function orderTrigger(
     const first = new Map(earlier.map((r) => [r.customer_id, r.first]));
     matching = rows.filter((r) => first.get(r.customer_id) === r.ordered_at);
   }
+  let deliveryCounts: Map<number, number> | null = null;
+  if (trigger.subscriptionDeliveries) {
+    deliveryCounts = await subscriptionDeliveryCounts(db, scenario.shop_id, matching);
+    const wanted = new Set(trigger.subscriptionDeliveries);
+    matching = matching.filter((r) => wanted.has(deliveryCounts?.get(r.id) ?? 0));
+  }
   const entered = await enter(
     ctx,
     matching.map((r) => ({
@@ -305,6 +317,7 @@ async function orderTrigger(
           total: r.total,
           currency: r.currency,
         },
+        ...(deliveryCounts ? { subscription: { deliveryCount: deliveryCounts.get(r.id) } } : {}),
       },
     })),
   );
@@ -462,4 +475,76 @@ async function scheduleTrigger(
   }
   await setCursor(db, clock, scenario.shop_id, scenario.id, "schedule", slotIso);
   return { entered, more: false };
+}
+
+/**
+ * For each order that is a subscription delivery (it holds a product whose attributes say
+ * `subscription: true`): which delivery it is for its customer (1 = the first).
+ */
+async function subscriptionDeliveryCounts(
+  db: Db,
+  shopId: number,
+  orders: Array<{ id: number; customer_id: number | null; ordered_at: string }>,
+): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  if (orders.length === 0) return counts;
+  const customerIds = [...new Set(orders.map((o) => o.customer_id!))];
+  const deliveries = await selectIn(db, customerIds, (ids) =>
+    db
+      .selectFrom("orders")
+      .innerJoin("order_items", "order_items.order_id", "orders.id")
+      .innerJoin("products", "products.id", "order_items.product_id")
+      .select(["orders.id", "orders.customer_id", "orders.ordered_at"])
+      .distinct()
+      .where("orders.shop_id", "=", shopId)
+      .where("orders.customer_id", "in", ids)
+      .where("orders.status", "not in", ["cancelled", "returned"])
+      .where(jsonTextOf(db, "products.attributes", "subscription"), "in", ["true", "1"])
+      .execute(),
+  );
+  const byCustomer = new Map<number, Array<{ id: number; ordered_at: string }>>();
+  for (const d of deliveries) {
+    const list = byCustomer.get(d.customer_id!) ?? [];
+    list.push(d);
+    byCustomer.set(d.customer_id!, list);
+  }
+  for (const list of byCustomer.values()) {
+    list.sort((a, b) => (a.ordered_at < b.ordered_at ? -1 : a.ordered_at > b.ordered_at ? 1 : a.id - b.id));
+    list.forEach((d, i) => {
+      counts.set(d.id, i + 1);
+    });
+  }
+  return counts;
+}
+
+/** New members since the cursor: by id live, by creation time in a backtest. */
+async function signupTrigger(ctx: TriggerContext): Promise<TriggerPass> {
+  const { db, scenario } = ctx;
+  const upTo = settledBefore(ctx);
+  let q = db
+    .selectFrom("customers")
+    .select(["id", "created_at"])
+    .where("shop_id", "=", scenario.shop_id)
+    .where("merged_into_id", "is", null);
+  q = ctx.options.backtest
+    ? q
+        .where("created_at", ">", ctx.cursor)
+        .where("created_at", "<=", upTo)
+        .orderBy("created_at")
+        .orderBy("id")
+    : q.where("id", ">", Number(ctx.cursor)).where("created_at", "<=", upTo).orderBy("id");
+  const rows = await q.limit(BATCH).execute();
+  if (rows.length === 0) {
+    if (ctx.options.backtest)
+      await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "customers", upTo);
+    return { entered: 0, more: false };
+  }
+  const entered = await enter(
+    ctx,
+    rows.map((r) => ({ customerId: r.id, entryKey: "signup", context: { signedUpAt: r.created_at } })),
+  );
+  const last = rows[rows.length - 1];
+  const position = ctx.options.backtest ? (rows.length < BATCH ? upTo : last.created_at) : String(last.id);
+  await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "customers", position);
+  return { entered, more: rows.length === BATCH };
 }
