@@ -4,6 +4,7 @@ import { KizunaError } from "../core/errors.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerImportCommand } from "./commands/import.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerScenarioCommand } from "./commands/scenario.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerShopCommand } from "./commands/shop.js";
 import { registerShopifyCommand } from "./commands/shopify.js";
@@ -22,6 +23,7 @@ registerShopCommand(program);
 registerDemoCommand(program);
 registerImportCommand(program);
 registerShopifyCommand(program);
+registerScenarioCommand(program);
 registerSimulateCommand(program);
 
 try {

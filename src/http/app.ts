@@ -14,6 +14,7 @@ import {
   shopifyWebhookRoutes,
 } from "../integrations/shopify/index.js";
 import { orderRoutes } from "../orders/routes.js";
+import { scenarioRoutes } from "../scenarios/routes.js";
 import { registerApiKeyAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { errorHandler } from "./errors.js";
@@ -71,6 +72,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(catalogRoutes, { ctx, prefix: "/v1" });
   await app.register(orderRoutes, { ctx, prefix: "/v1" });
   await app.register(eventRoutes, { ctx, prefix: "/v1" });
+  await app.register(scenarioRoutes, { ctx, prefix: "/v1" });
   await app.register(shopifySettingsRoutes, { ctx, prefix: "/v1" });
   await app.register(shopifyWebhookRoutes, { ctx, prefix: SHOPIFY_WEBHOOK_PATH });
   return app;
