@@ -1,6 +1,7 @@
 // The demo shop's catalogue: cosmetics and health food (consumables with replenishment cycles), beauty
-// appliances with warranties, and general goods. Each product also gets an availability history (launch
-// date, past and current stock-outs) that the customer simulation respects.
+// appliances with warranties, general goods, and subscription (定期便) versions of a few consumables.
+// Each product also gets an availability history (launch date, past and current stock-outs) that the
+// customer simulation respects.
 import { type Random, WeightedTable } from "./random.js";
 import { DAY } from "./time.js";
 
@@ -43,6 +44,8 @@ export interface DemoProduct {
   replenishmentDays: number | null;
   warrantyMonths: number | null;
   consumable: boolean;
+  /** A 定期便 SKU: sold only as a delivery every SUBSCRIPTION_CYCLE_DAYS, never as a one-off purchase. */
+  subscription: boolean;
   popularity: number;
   launchedAt: number;
   outages: Outage[];
@@ -523,7 +526,8 @@ export function buildCatalog(rng: Random, historyStart: number, now: number): De
         replenishmentDays,
         warrantyMonths: item.warranty ?? null,
         consumable,
-        popularity: line.popularity * rng.lognormal(0.6) * (durable ? 0.35 : 1),
+        subscription: false,
+        popularity: line.popularity * rng.lognormal(0.6) * (durable ? 0.6 : 1),
         launchedAt,
         outages: [],
         searchTerms: [leaf, item.search ?? leaf, line.brand.split(" ")[0]],
@@ -531,10 +535,59 @@ export function buildCatalog(rng: Random, historyStart: number, now: number): De
     }
   }
   planStockOuts(rng, products, historyStart, now);
-  return products;
+  return [...products, ...subscriptionOffers(rng, products, now)];
 }
 
-/** About 6% are sold out now; about 10% were sold out for a while and restocked (a `restock` event). */
+/** Days between two subscription deliveries. */
+export const SUBSCRIPTION_CYCLE_DAYS = 30;
+/** The shop started selling 定期便 this long before now, so the oldest subscriptions have ten deliveries. */
+const SUBSCRIPTIONS_SINCE_DAYS = 300;
+
+/** Consumables also sold as a 定期便, by line and item name. */
+const SUBSCRIPTION_OFFERS: ReadonlyArray<readonly [line: string, item: string]> = [
+  ["sukoyaka", "大麦若葉の青汁 30包"],
+  ["sukoyaka", "乳酸菌 EC-12 30日分"],
+  ["sukoyaka", "コラーゲンペプチド 粉末 30日分"],
+  ["sukoyaka", "マルチビタミン&ミネラル 30日分"],
+  ["sukoyaka", "生酵素 30日分"],
+  ["sukoyaka", "DHA・EPA 30日分"],
+  ["sukoyaka", "グルコサミン&コンドロイチン 30日分"],
+  ["sukoyaka", "ソイプロテイン 抹茶"],
+  ["hananoshizuku", "美容液"],
+  ["whitelumina", "美容液"],
+  ["agelessrich", "クリーム"],
+  ["kizunamen", "オールインワンジェル"],
+  ["scalplab", "薬用育毛エッセンス"],
+];
+
+/**
+ * The 定期便 SKUs: 10% below the one-off price, always in stock, on sale since the programme started.
+ * They have no replenishment cycle of their own: the next delivery is the replenishment.
+ */
+function subscriptionOffers(rng: Random, products: readonly DemoProduct[], now: number): DemoProduct[] {
+  const launchedAt = now - SUBSCRIPTIONS_SINCE_DAYS * DAY;
+  return SUBSCRIPTION_OFFERS.map(([line, item]) => {
+    const base = products.find((p) => p.line === line && p.name.includes(item));
+    if (!base) throw new Error(`no product "${item}" in line ${line} to sell as a subscription`);
+    return {
+      ...base,
+      sku: `${base.sku}-SUB`,
+      name: `【定期便】${base.name}`,
+      price: Math.floor((base.price * 0.9) / 10) * 10,
+      stock: rng.int(200, 900),
+      replenishmentDays: null,
+      subscription: true,
+      launchedAt,
+      outages: [],
+    };
+  });
+}
+
+/**
+ * About 6% are sold out now; about 11% were sold out for a while and restocked (a `restock` event);
+ * about 8% came back within the last 30 days, so a replay of the last month sees restocks of products
+ * customers looked at or asked about while they were gone.
+ */
 function planStockOuts(rng: Random, products: DemoProduct[], historyStart: number, now: number): void {
   for (const p of products) {
     const firstPossible = Math.max(historyStart, p.launchedAt + 30 * DAY);
@@ -554,6 +607,10 @@ function planStockOuts(rng: Random, products: DemoProduct[], historyStart: numbe
         if (after >= now - 30 * DAY) break;
       }
       if (p.stock === 0) p.stock = rng.int(20, 200);
+    } else if (roll < 0.25) {
+      const to = now - rng.uniform(0.5, 29.5) * DAY;
+      const from = Math.max(firstPossible, to - rng.uniform(10, 45) * DAY);
+      if (to - from >= 3 * DAY) p.outages.push({ from, to });
     }
   }
 }
@@ -578,24 +635,41 @@ const TARGET_FIT: Record<Sex, Record<Target, number>> = {
   unknown: { female: 0.7, unisex: 1, male: 0.3 },
 };
 
+const SEXES = ["female", "male", "unknown"] as const;
+
+/** Choice tables by interest and shopper sex: popularity times fit. */
+function tablesByInterest(products: readonly DemoProduct[]): Map<string, WeightedTable<DemoProduct>> {
+  const tables = new Map<string, WeightedTable<DemoProduct>>();
+  for (const interest of new Set(products.map((p) => p.interest))) {
+    const candidates = products.filter((p) => p.interest === interest);
+    for (const sex of SEXES) {
+      const weights = candidates.map((p) => p.popularity * TARGET_FIT[sex][p.target]);
+      tables.set(`${interest}/${sex}`, new WeightedTable(candidates, weights));
+    }
+  }
+  return tables;
+}
+
 /**
  * Product choice tables built once per catalogue: by interest and shopper sex (popularity times fit),
- * and by brand line for shoppers loyal to one line.
+ * and by brand line for shoppers loyal to one line. One-off purchases and browsing draw from the
+ * products on the shelf; 定期便 SKUs have tables of their own.
  */
 export class CatalogIndex {
-  private readonly byInterest = new Map<string, WeightedTable<DemoProduct>>();
+  /** Products sold one at a time (everything but the 定期便 SKUs). */
+  readonly products: readonly DemoProduct[];
+  readonly subscriptions: readonly DemoProduct[];
+  private readonly byInterest: Map<string, WeightedTable<DemoProduct>>;
   private readonly byLine = new Map<string, WeightedTable<DemoProduct>>();
+  private readonly subscriptionsByInterest: Map<string, WeightedTable<DemoProduct>>;
   readonly skincareLines: readonly string[];
 
-  constructor(readonly products: readonly DemoProduct[]) {
-    const interests = [...new Set(products.map((p) => p.interest))];
-    for (const interest of interests) {
-      const candidates = products.filter((p) => p.interest === interest);
-      for (const sex of ["female", "male", "unknown"] as const) {
-        const weights = candidates.map((p) => p.popularity * TARGET_FIT[sex][p.target]);
-        this.byInterest.set(`${interest}/${sex}`, new WeightedTable(candidates, weights));
-      }
-    }
+  constructor(all: readonly DemoProduct[]) {
+    const products = all.filter((p) => !p.subscription);
+    this.products = products;
+    this.subscriptions = all.filter((p) => p.subscription);
+    this.byInterest = tablesByInterest(products);
+    this.subscriptionsByInterest = tablesByInterest(this.subscriptions);
     for (const line of new Set(products.map((p) => p.line))) {
       const candidates = products.filter((p) => p.line === line && !p.categoryPath.endsWith("トライアル"));
       this.byLine.set(
@@ -621,6 +695,17 @@ export class CatalogIndex {
     const table = this.byLine.get(line);
     if (!table) throw new Error(`no products in line ${line}`);
     return table.draw(rng);
+  }
+
+  /** A 定期便 for a shopper's interest, or null when none is sold for it. */
+  drawSubscription(rng: Random, interest: Interest, sex: Sex): DemoProduct | null {
+    return this.subscriptionsByInterest.get(`${interest}/${sex}`)?.draw(rng) ?? null;
+  }
+
+  /** The 定期便 of a brand line, if it has one. */
+  subscriptionOfLine(rng: Random, line: string): DemoProduct | null {
+    const offers = this.subscriptions.filter((p) => p.line === line);
+    return offers.length > 0 ? rng.pick(offers) : null;
   }
 
   /** Sold out now: what restock requests point at. */

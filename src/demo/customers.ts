@@ -106,6 +106,8 @@ const EMAIL_DOMAINS = WeightedTable.of([
   ["example.org", 15],
 ] as const);
 
+// Beauty appliances come to about one order line in twenty-five: enough that, in any recent month, dozens
+// of 12- and 24-month warranties bought a year or two earlier are about to end.
 const BASE_INTERESTS: Record<"female" | "male", Record<Interest, number>> = {
   female: {
     skincare: 1,
@@ -113,7 +115,7 @@ const BASE_INTERESTS: Record<"female" | "male", Record<Interest, number>> = {
     haircare: 0.35,
     bodycare: 0.3,
     health: 0.45,
-    device: 0.05,
+    device: 0.22,
     goods: 0.12,
     gift: 0.05,
   },
@@ -123,7 +125,7 @@ const BASE_INTERESTS: Record<"female" | "male", Record<Interest, number>> = {
     haircare: 0.45,
     bodycare: 0.25,
     health: 0.9,
-    device: 0.07,
+    device: 0.25,
     goods: 0.12,
     gift: 0.08,
   },

@@ -5,7 +5,8 @@
 // - the next order falls when a consumable bought earlier runs out (its replenishment_days times the
 //   quantity, scaled by the customer's pace, with noise), or after a few months without consumables;
 // - birthday coupons pull a next order forward for some; a win-back coupon brings a few churned back;
-// - customers who churned more than 180 days ago are the dormant ones.
+// - customers who churned more than 180 days ago are the dormant ones;
+// - a 定期便 subscriber also receives a delivery every cycle (subscriptions.ts), interleaved in time.
 //
 // Money: prices are tax-included, as Japanese shops must display them (総額表示), so order lines,
 // subtotal, discount and shipping already contain consumption tax (10%, 8% on food) and `tax` is 0:
@@ -16,6 +17,7 @@ import { type CatalogIndex, type DemoProduct, isAvailable } from "./catalog.js";
 import { type Persona, reachableAt } from "./customers.js";
 import { PointPurse } from "./points.js";
 import type { Random } from "./random.js";
+import { deliveryOrder, deliveryTime, type SubscriptionPlan } from "./subscriptions.js";
 import { DAY, HOUR, jst, jstYear, MINUTE, timeOfDay } from "./time.js";
 
 export interface SimOrderItem {
@@ -41,6 +43,8 @@ export interface SimOrder {
   couponCode: string | null;
   pointsUsed: number;
   items: SimOrderItem[];
+  /** Which delivery of the customer's 定期便 this is (1-based), or null for an order placed by hand. */
+  subscriptionDelivery: number | null;
 }
 
 export interface SimCoupon {
@@ -77,6 +81,12 @@ export interface HistoryContext {
   now: number;
 }
 
+/** A customer's 定期便 and the random stream its deliveries draw from. */
+export interface Subscription {
+  plan: SubscriptionPlan;
+  rng: Random;
+}
+
 export const FREE_SHIPPING_FROM = 5_000;
 const SHIPPING = 550;
 const SHIPPING_REMOTE = 1_100;
@@ -96,11 +106,14 @@ class CustomerHistory {
   readonly restockWishes: RestockWish[] = [];
   private readonly regulars = new Map<string, Regular>();
   private wonBack = false;
+  /** Orders placed by hand (not subscription deliveries): what the chance of coming back grows with. */
+  private placedByHand = 0;
 
   constructor(
     private readonly rng: Random,
     private readonly persona: Persona,
     private readonly ctx: HistoryContext,
+    private readonly subscription: Subscription | null,
   ) {}
 
   run(): History {
@@ -119,19 +132,27 @@ class CustomerHistory {
     this.issueBirthdayCoupons(code);
     this.purse.credit(persona.createdAt, WELCOME_BONUS_POINTS, "earn", "signup_bonus");
 
-    let churned = false;
-    if (persona.buyer) {
-      let at = this.firstOrderTime();
-      while (at <= ctx.now) {
-        const order = this.placeOrder(at);
-        const next = this.nextOrderTime(order, code);
-        if (next === null) {
-          churned = true;
-          break;
-        }
-        at = next;
+    // Orders by hand and subscription deliveries in time order: the point purse moves forward only.
+    let nextByHand = persona.buyer ? this.firstOrderTime() : null;
+    let delivery = 1;
+    let nextDelivery = this.subscription ? this.subscription.plan.startAt : null;
+    for (;;) {
+      const byHandFirst = nextByHand !== null && (nextDelivery === null || nextByHand < nextDelivery);
+      const at = byHandFirst ? nextByHand : nextDelivery;
+      if (at === null || at > ctx.now) break;
+      if (byHandFirst) {
+        nextByHand = this.nextOrderTime(this.placeOrder(at), code);
+      } else if (this.subscription) {
+        this.deliver(this.subscription, delivery, at);
+        delivery++;
+        nextDelivery =
+          delivery <= this.subscription.plan.deliveries
+            ? deliveryTime(this.subscription.rng, this.subscription.plan, delivery)
+            : null;
       }
     }
+    // Churned: stopped ordering by hand and has no subscription running.
+    const churned = this.orders.length > 0 && nextByHand === null && nextDelivery === null;
     this.coupons.sort((a, b) => a.createdAt - b.createdAt);
     const lastOrderAt = this.orders.at(-1)?.orderedAt ?? null;
     return {
@@ -177,7 +198,7 @@ class CustomerHistory {
   /** When the customer orders next, or null once they churn for good. */
   private nextOrderTime(last: SimOrder, code: string): number | null {
     const { rng, persona, ctx } = this;
-    const k = this.orders.length;
+    const k = this.placedByHand;
     const comeBack = Math.min(0.92, 0.12 + 0.6 * persona.loyalty + 0.07 * (k - 1));
     if (rng.chance(comeBack)) {
       const dues = [...this.regulars.values()].map((r) => r.dueAt);
@@ -214,10 +235,26 @@ class CustomerHistory {
     return timeOfDay(this.rng, at, this.persona.homeStore ? "store" : "online");
   }
 
+  /** Order numbers run over all of a customer's orders, deliveries included. */
+  private nextExternalId(): string {
+    const k = this.orders.length + 1;
+    return `O${String(this.persona.number).padStart(7, "0")}-${String(k).padStart(2, "0")}`;
+  }
+
+  /** A subscription delivery: it earns points like any order, and uses no coupon or points. */
+  private deliver({ plan, rng }: Subscription, delivery: number, at: number): void {
+    const order = deliveryOrder(rng, plan, delivery, this.nextExternalId(), at, this.ctx.now);
+    if (order.status === "completed" || order.status === "shipped") {
+      this.purse.credit(at, Math.floor(order.total / 100), "earn", "order", order.externalId);
+    }
+    this.orders.push(order);
+  }
+
   private placeOrder(at: number): SimOrder {
     const { rng, persona, ctx } = this;
-    const k = this.orders.length + 1;
-    const externalId = `O${String(persona.number).padStart(7, "0")}-${String(k).padStart(2, "0")}`;
+    this.placedByHand++;
+    const k = this.placedByHand;
+    const externalId = this.nextExternalId();
     const items = this.chooseItems(at, k === 1);
 
     const channel: OrderChannel =
@@ -289,6 +326,7 @@ class CustomerHistory {
       couponCode: coupon && useCoupon ? coupon.code : null,
       pointsUsed,
       items,
+      subscriptionDelivery: null,
     };
     this.orders.push(order);
     if (live) this.rememberRegulars(order);
@@ -395,6 +433,11 @@ function drawLineCount(rng: Random): number {
   return r < 0.55 ? 1 : r < 0.83 ? 2 : r < 0.95 ? 3 : rng.int(4, 5);
 }
 
-export function simulateHistory(rng: Random, persona: Persona, ctx: HistoryContext): History {
-  return new CustomerHistory(rng, persona, ctx).run();
+export function simulateHistory(
+  rng: Random,
+  persona: Persona,
+  ctx: HistoryContext,
+  subscription: Subscription | null = null,
+): History {
+  return new CustomerHistory(rng, persona, ctx, subscription).run();
 }

@@ -30,7 +30,11 @@ export class PointPurse {
   readonly ledger: LedgerEntry[] = [];
   private readonly lots: Lot[] = [];
 
-  /** Adds points valid for a year. Callers move forward in time, so lots stay sorted by expiry. */
+  /**
+   * Adds points valid for a year. Callers mostly move forward in time; a credit dated a little ahead
+   * (an apology two days after an order) may precede a subscription delivery's, so lots are inserted
+   * in expiry order.
+   */
   credit(
     at: number,
     points: number,
@@ -41,7 +45,9 @@ export class PointPurse {
     if (points <= 0) return;
     this.expireUntil(at);
     const expiresAt = at + POINT_VALIDITY_DAYS * DAY;
-    this.lots.push({ expiresAt, remaining: points });
+    let index = this.lots.length;
+    while (index > 0 && this.lots[index - 1].expiresAt > expiresAt) index--;
+    this.lots.splice(index, 0, { expiresAt, remaining: points });
     this.ledger.push({ kind, points, expiresAt, reason, orderExternalId, at });
   }
 
@@ -104,7 +110,7 @@ export class PointPurse {
       balance,
       nextExpiryAt: next?.expiresAt ?? null,
       nextExpiryPoints,
-      updatedAt: this.ledger[this.ledger.length - 1].at,
+      updatedAt: this.ledger.reduce((latest, e) => Math.max(latest, e.at), 0),
     };
   }
 

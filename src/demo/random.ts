@@ -104,7 +104,7 @@ export class Random {
 }
 
 /** Named streams, so two uses of the same index never share random numbers. */
-export const STREAM = { catalog: 1, customer: 2, visitor: 3 } as const;
+export const STREAM = { catalog: 1, customer: 2, visitor: 3, subscription: 4 } as const;
 
 /** The generator for one stream element, e.g. customer number 42 of seed 1. */
 export function streamRandom(seed: number, stream: number, index: number): Random {

@@ -1,5 +1,6 @@
-// One demo customer from start to finish: persona, purchase history, points, storefront events. Each
-// customer draws from their own random stream, so the result does not depend on what was generated before.
+// One demo customer from start to finish: persona, purchase history (with any 定期便), points, storefront
+// events. Each customer draws from their own random streams, so the result does not depend on what was
+// generated before.
 import type { CatalogIndex } from "./catalog.js";
 import { createPersona, type Persona } from "./customers.js";
 import { type History, simulateHistory } from "./history.js";
@@ -11,6 +12,7 @@ import {
   simulateAnonymousVisitor,
   simulateStorefront,
 } from "./storefront.js";
+import { planSubscription } from "./subscriptions.js";
 import { DAY } from "./time.js";
 
 export interface SimulationContext {
@@ -59,7 +61,9 @@ function memberRank(history: History, now: number): string {
 export function simulateCustomer(ctx: SimulationContext, number: number): SimulatedCustomer {
   const rng = streamRandom(ctx.seed, STREAM.customer, number);
   const persona = createPersona(rng, ctx, number);
-  const history = simulateHistory(rng, persona, ctx);
+  const subscriptionRng = streamRandom(ctx.seed, STREAM.subscription, number);
+  const plan = planSubscription(subscriptionRng, persona, ctx);
+  const history = simulateHistory(rng, persona, ctx, plan && { plan, rng: subscriptionRng });
   const balance = history.purse.close(ctx.now);
   const { events, visitors } = simulateStorefront(rng, persona, history, ctx);
   const lastChange = Math.max(

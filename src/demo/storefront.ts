@@ -116,8 +116,11 @@ class CustomerStorefront {
       this.push("login", null, { method }, persona.secondDeviceAt, persona.visitorIds[1], true);
     }
 
+    // Deliveries after a subscription's first come without a visit to the shop.
     for (const order of history.orders) {
-      if (order.channel === "online") this.checkout(order, order === first && checkoutSignup);
+      if (order.channel === "online" && (order.subscriptionDelivery ?? 1) === 1) {
+        this.checkout(order, order === first && checkoutSignup);
+      }
     }
     for (const wish of history.restockWishes) this.askForRestock(wish.product, wish.at);
 

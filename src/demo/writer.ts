@@ -118,6 +118,7 @@ export class DemoWriter {
         );
         const attributes: Record<string, unknown> = { brand: p.brand, tax_rate: p.taxRate };
         if (p.size) attributes.size = p.size;
+        if (p.subscription) attributes.subscription = true;
         if (p.launchedAt > this.now - 90 * DAY) attributes.tags = ["新商品"];
         return {
           shop_id,
