@@ -1,4 +1,5 @@
-// Benchmarks: `npm run bench -- ingest [--json] [--engine sqlite|postgres|both] [--seconds N]`
+// Benchmarks: `npm run bench -- ingest|scenarios [--json] [--engine sqlite|postgres|both] [--seconds N]`
+// (scenarios: --runs N active runs, default 1,000,000; --claim N runs per pass)
 // (--postgres-url URL: the server to create a scratch database on; --cpu-prof DIR: profile the server;
 // --only NAME: run one measurement, e.g. events-single).
 // Prints a table of results with the machine they ran on; with --json the last line printed is one
@@ -6,9 +7,10 @@
 import { cpus, loadavg, totalmem } from "node:os";
 import type { Engine } from "../src/db/index.js";
 import { type BenchResult, benchImportOrders, benchIngest, type IngestOptions } from "./ingest.js";
+import { benchScenarios } from "./scenarios.js";
 
 const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
-const BENCHMARKS = ["ingest"] as const;
+const BENCHMARKS = ["ingest", "scenarios"] as const;
 
 interface Args {
   benchmark: (typeof BENCHMARKS)[number];
@@ -18,12 +20,14 @@ interface Args {
   postgresUrl: string;
   cpuProfileDir?: string;
   only?: string;
+  runs: number;
+  claim: number;
 }
 
 function usage(problem: string): never {
   console.error(`${problem}
-usage: npm run bench -- ingest [--json] [--engine sqlite|postgres|both] [--seconds N]
-         [--postgres-url URL] [--cpu-prof DIR] [--only NAME]`);
+usage: npm run bench -- ingest|scenarios [--json] [--engine sqlite|postgres|both] [--seconds N]
+         [--postgres-url URL] [--cpu-prof DIR] [--only NAME] [--runs N] [--claim N]`);
   process.exit(2);
 }
 
@@ -34,10 +38,13 @@ function parseArgs(argv: string[]): Args {
     engines: ["sqlite", "postgres"],
     seconds: 10,
     postgresUrl: DEFAULT_POSTGRES_URL,
+    runs: 1_000_000,
+    claim: 1_000,
   };
   const rest = [...argv];
   const name = rest.shift();
   if (!BENCHMARKS.includes(name as Args["benchmark"])) usage(`unknown benchmark "${name ?? ""}"`);
+  args.benchmark = name as Args["benchmark"];
   while (rest.length > 0) {
     const flag = rest.shift()!;
     const value = () => rest.shift() ?? usage(`${flag} needs a value`);
@@ -53,7 +60,14 @@ function parseArgs(argv: string[]): Args {
     } else if (flag === "--postgres-url") args.postgresUrl = value();
     else if (flag === "--cpu-prof") args.cpuProfileDir = value();
     else if (flag === "--only") args.only = value();
-    else usage(`unknown option ${flag}`);
+    else if (flag === "--runs") {
+      args.runs = Number(value());
+      if (!(Number.isInteger(args.runs) && args.runs >= 1000)) usage("--runs: a whole number, at least 1000");
+    } else if (flag === "--claim") {
+      args.claim = Number(value());
+      if (!(Number.isInteger(args.claim) && args.claim >= 1 && args.claim <= 10_000))
+        usage("--claim: 1 to 10000");
+    } else usage(`unknown option ${flag}`);
   }
   return args;
 }
@@ -74,6 +88,7 @@ function machine(loadBefore: number): Record<string, string> {
 function figureOf(r: BenchResult): [string, string] {
   if (r.events_per_second !== undefined) return ["events_per_second", String(r.events_per_second)];
   if (r.orders_per_second !== undefined) return ["orders_per_second", String(r.orders_per_second)];
+  if (r.steps_per_second !== undefined) return ["steps_per_second", String(r.steps_per_second)];
   return ["-", "pending"];
 }
 
@@ -122,6 +137,18 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const results: BenchResult[] = [];
   for (const engine of args.engines) {
+    if (args.benchmark === "scenarios") {
+      results.push(
+        await benchScenarios(engine, {
+          postgresUrl: args.postgresUrl,
+          runs: args.runs,
+          seconds: args.seconds,
+          claim: args.claim,
+          log,
+        }),
+      );
+      continue;
+    }
     if (!args.only || args.only !== "import-orders") results.push(...(await benchIngest(engine, options)));
     if (!args.only || args.only === "import-orders") {
       results.push((await benchImportOrders(engine, options)) ?? { name: "import-orders", engine });
@@ -132,7 +159,10 @@ async function main(): Promise<void> {
   printTable(results, info, log);
   if (args.json) {
     const measured = results.filter(
-      (r) => r.events_per_second !== undefined || r.orders_per_second !== undefined,
+      (r) =>
+        r.events_per_second !== undefined ||
+        r.orders_per_second !== undefined ||
+        r.steps_per_second !== undefined,
     );
     console.log(JSON.stringify({ machine: info, results: measured }));
   }

@@ -36,6 +36,11 @@ export interface BenchResult {
   server_cpu_percent?: number;
   /** Events per CPU-second of the server process: the figure least affected by a busy machine. */
   events_per_server_cpu_second?: number;
+  /** scenario-steps: steps completed per second, and what the measurement covered. */
+  steps_per_second?: number;
+  steps?: number;
+  runs_claimed?: number;
+  active_runs?: number;
   /** Anything a reader should know about the run (errors, non-2xx answers). */
   note?: string;
 }

@@ -6,10 +6,11 @@
 //
 // Work is done per group of runs at the same step, so a batch of a thousand costs a few queries per
 // step kind rather than a few per run.
+import { sql } from "kysely";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
+import { type BulkColumn, bulkInsert, bulkUpdate } from "../db/bulk.js";
 import {
-  chunk,
   type Db,
   forClaim,
   fromJson,
@@ -127,7 +128,9 @@ export async function advanceDueRuns(db: Db, clock: Clock, limit = DEFAULT_CLAIM
       trx
         .selectFrom("scenario_runs")
         .selectAll()
-        .where("status", "=", "active")
+        // A literal, not a parameter: only then can SQLite (and PostgreSQL's generic plans) prove the
+        // condition of the partial index scenario_runs_due and use it.
+        .where(sql<boolean>`status = 'active'`)
         .where("next_at", "<=", nowIso)
         .orderBy("next_at")
         .limit(limit),
@@ -243,73 +246,138 @@ function groupByStep(runs: WorkingRun[]): StepBatch[] {
   return [...groups.values()];
 }
 
+const MESSAGE_COLUMNS = [
+  ["shop_id", "bigint"],
+  ["customer_id", "bigint"],
+  ["channel", "text"],
+  ["template_key", "text"],
+  ["message_class", "text"],
+  ["status", "text"],
+  ["status_reason", "text"],
+  ["idempotency_key", "text"],
+  ["scenario_id", "bigint"],
+  ["scenario_version", "integer"],
+  ["run_id", "bigint"],
+  ["step_id", "text"],
+  ["variant", "text"],
+  ["payload", "jsonb"],
+  ["queued_at", "timestamptz"],
+  ["updated_at", "timestamptz"],
+] as const satisfies readonly BulkColumn[];
+
+const STEP_LOG_COLUMNS = [
+  ["shop_id", "bigint"],
+  ["run_id", "bigint"],
+  ["scenario_id", "bigint"],
+  ["seq", "integer"],
+  ["step_id", "text"],
+  ["outcome", "text"],
+  ["at", "timestamptz"],
+] as const satisfies readonly BulkColumn[];
+
+const CONVERSION_COLUMNS = [
+  ["shop_id", "bigint"],
+  ["customer_id", "bigint"],
+  ["order_id", "bigint"],
+  ["scenario_id", "bigint"],
+  ["scenario_version", "integer"],
+  ["run_id", "bigint"],
+  ["step_id", "text"],
+  ["message_id", "bigint"],
+  ["revenue", "bigint"],
+  ["currency", "text"],
+  ["converted_at", "timestamptz"],
+] as const satisfies readonly BulkColumn[];
+
+const RUN_STATE_COLUMNS = [
+  ["status", "text"],
+  ["step_id", "text"],
+  ["step_seq", "integer"],
+  ["next_at", "timestamptz"],
+  ["waiting_for", "text"],
+  ["arm", "text"],
+  ["holdout", "integer"],
+  ["context", "jsonb"],
+  ["ended_at", "timestamptz"],
+  ["end_reason", "text"],
+] as const satisfies readonly BulkColumn[];
+
+/** Writes a pass's effects and every claimed run's new state: a few statements whatever the batch size. */
 async function writeBack(db: Db, pass: PassContext, runs: WorkingRun[]): Promise<void> {
   const { effects } = pass;
-  for (const part of chunk(effects.messages, 300)) {
-    await db
-      .insertInto("messages")
-      .values(part)
-      .onConflict((oc) => oc.columns(["shop_id", "idempotency_key"]).doNothing())
-      .execute();
-  }
-  const logRows = effects.stepLog.map((l) => ({
-    shop_id: l.run.row.shop_id,
-    run_id: l.run.row.id,
-    scenario_id: l.run.row.scenario_id,
-    seq: l.seq,
-    step_id: l.stepId,
-    outcome: l.outcome,
-    at: pass.nowIso,
-  }));
-  for (const part of chunk(logRows, 500)) await db.insertInto("scenario_run_steps").values(part).execute();
+  await bulkInsert(
+    db,
+    "messages",
+    MESSAGE_COLUMNS,
+    effects.messages.map((m) => MESSAGE_COLUMNS.map(([name]) => m[name as keyof NewMessage] ?? null)),
+    ["shop_id", "idempotency_key"],
+  );
+  await bulkInsert(
+    db,
+    "scenario_run_steps",
+    STEP_LOG_COLUMNS,
+    effects.stepLog.map((l) => [
+      l.run.row.shop_id,
+      l.run.row.id,
+      l.run.row.scenario_id,
+      l.seq,
+      l.stepId,
+      l.outcome,
+      pass.nowIso,
+    ]),
+  );
 
   if (effects.conversions.length > 0) {
     const lastMessages = await lastMessageOfRuns(
       db,
       effects.conversions.map((c) => c.run.row.id),
     );
-    for (const c of effects.conversions) {
-      await db
-        .insertInto("conversions")
-        .values({
-          shop_id: c.run.row.shop_id,
-          customer_id: c.run.row.customer_id,
-          order_id: c.orderId,
-          scenario_id: c.run.row.scenario_id,
-          scenario_version: c.run.row.version,
-          run_id: c.run.row.id,
-          step_id: lastMessages.get(c.run.row.id)?.step_id ?? c.run.row.step_id,
-          message_id: lastMessages.get(c.run.row.id)?.id ?? null,
-          campaign_id: null,
-          revenue: c.revenue,
-          currency: c.currency,
-          converted_at: c.at,
-        })
-        .onConflict((oc) => oc.columns(["run_id", "order_id"]).doNothing())
-        .execute();
-    }
+    await bulkInsert(
+      db,
+      "conversions",
+      CONVERSION_COLUMNS,
+      effects.conversions.map((c) => {
+        const credited = lastMessages.get(c.run.row.id);
+        return [
+          c.run.row.shop_id,
+          c.run.row.customer_id,
+          c.orderId,
+          c.run.row.scenario_id,
+          c.run.row.version,
+          c.run.row.id,
+          credited?.step_id ?? c.run.row.step_id,
+          credited?.id ?? null,
+          c.revenue,
+          c.currency,
+          c.at,
+        ];
+      }),
+      ["run_id", "order_id"],
+    );
   }
 
-  for (const run of runs) {
-    const r = run.row;
-    const nextAt = run.ended ? null : (run.holdUntil ?? pass.nowIso);
-    await db
-      .updateTable("scenario_runs")
-      .set({
-        status: r.status,
-        step_id: r.step_id,
-        step_seq: r.step_seq,
-        next_at: nextAt,
-        waiting_for: r.waiting_for,
-        arm: r.arm,
-        holdout: r.holdout,
-        context: toJson(run.context),
-        ended_at: r.ended_at,
-        end_reason: r.end_reason,
-      })
-      .where("id", "=", r.id)
-      .execute();
-  }
+  await bulkUpdate(
+    db,
+    "scenario_runs",
+    ["id", "bigint"],
+    RUN_STATE_COLUMNS,
+    runs.map((run) => {
+      const r = run.row;
+      return [
+        r.id,
+        r.status,
+        r.step_id,
+        r.step_seq,
+        run.ended ? null : (run.holdUntil ?? pass.nowIso),
+        r.waiting_for,
+        r.arm,
+        r.holdout,
+        toJson(run.context),
+        r.ended_at,
+        r.end_reason,
+      ];
+    }),
+  );
 }
 
 /** The message a conversion is credited to: the run's latest message that was not suppressed. */

@@ -38,6 +38,16 @@ export async function sendStep(pass: PassContext, batch: StepBatch, step: SendSt
       )
     : null;
 
+  // Quiet hours depend on the channel and the time only: worked out once per channel per batch.
+  const quietByChannel = new Map<Channel, Date | null>();
+  const quietEnds = (channel: Channel): Date | null => {
+    if (!quietByChannel.has(channel)) {
+      const quiet = guardrails.quietHours[channel];
+      quietByChannel.set(channel, quiet ? quietUntil(pass.now, quiet.from, quiet.to, shop.zone) : null);
+    }
+    return quietByChannel.get(channel)!;
+  };
+
   for (const run of ready) {
     const channel = step.channels.find((ch) => reach.get(run.row.customer_id)?.has(ch));
     if (!channel) {
@@ -46,8 +56,7 @@ export async function sendStep(pass: PassContext, batch: StepBatch, step: SendSt
       continue;
     }
     if (promotional) {
-      const quiet = guardrails.quietHours[channel];
-      const until = quiet ? quietUntil(pass.now, quiet.from, quiet.to, shop.zone) : null;
+      const until = quietEnds(channel);
       if (until) {
         holdRun(run, until);
         continue;
