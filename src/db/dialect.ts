@@ -69,3 +69,10 @@ export function jsonTextOf(db: Kysely<unknown> | Db, column: string, key: string
     ? sql<string | null>`(${sql.ref(column)}->>${key})`
     : sql<string | null>`json_extract(${sql.ref(column)}, ${`$."${key.replace(/"/g, "")}"`})`;
 }
+
+/** Whether a top-level key of a JSON column holds `true` (SQLite's json_extract gives 1 for it). */
+export function jsonIsTrue(db: Kysely<unknown> | Db, column: string, key: string): RawBuilder<boolean> {
+  return engineOf(db) === "postgres"
+    ? sql<boolean>`(${sql.ref(column)}->>${key}) = 'true'`
+    : sql<boolean>`json_extract(${sql.ref(column)}, ${`$."${key.replace(/"/g, "")}"`}) = 1`;
+}

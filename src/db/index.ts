@@ -12,6 +12,7 @@ export {
   chunk,
   forClaim,
   fromJson,
+  jsonIsTrue,
   jsonParam,
   jsonTextOf,
   maxParams,

@@ -43,6 +43,7 @@ export async function executeStep(pass: PassContext, batch: StepBatch): Promise<
           customerId: r.row.customer_id,
           runId: r.row.id,
           enteredAt: r.row.entered_at,
+          context: r.context,
         })),
       );
       for (const [i, run] of batch.runs.entries()) {

@@ -9,7 +9,7 @@
 // the simulated clock, so the data "arrives" as it did.
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
-import { type Db, jsonTextOf, type Scenario, selectIn } from "../db/index.js";
+import { type Db, jsonIsTrue, type Scenario, selectIn } from "../db/index.js";
 import { dateTriggerCandidates } from "./date-triggers.js";
 import type { ScenarioDefinition, Trigger } from "./definition.js";
 import { type EntryCandidate, enterRuns } from "./entry.js";
@@ -499,7 +499,7 @@ async function subscriptionDeliveryCounts(
       .where("orders.shop_id", "=", shopId)
       .where("orders.customer_id", "in", ids)
       .where("orders.status", "not in", ["cancelled", "returned"])
-      .where(jsonTextOf(db, "products.attributes", "subscription"), "in", ["true", "1"])
+      .where(jsonIsTrue(db, "products.attributes", "subscription"))
       .execute(),
   );
   const byCustomer = new Map<number, Array<{ id: number; ordered_at: string }>>();
