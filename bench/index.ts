@@ -1,5 +1,5 @@
 // Benchmarks: `npm run bench -- ingest|scenarios [--json] [--engine sqlite|postgres|both] [--seconds N]`
-// (scenarios: --runs N active runs, default 1,000,000; --claim N runs per pass)
+// (scenarios: --runs N active runs, default 1,000,000; --claim N runs per pass; --workers N on PostgreSQL)
 // (--postgres-url URL: the server to create a scratch database on; --cpu-prof DIR: profile the server;
 // --only NAME: run one measurement, e.g. events-single).
 // Prints a table of results with the machine they ran on; with --json the last line printed is one
@@ -22,12 +22,13 @@ interface Args {
   only?: string;
   runs: number;
   claim: number;
+  workers: number;
 }
 
 function usage(problem: string): never {
   console.error(`${problem}
 usage: npm run bench -- ingest|scenarios [--json] [--engine sqlite|postgres|both] [--seconds N]
-         [--postgres-url URL] [--cpu-prof DIR] [--only NAME] [--runs N] [--claim N]`);
+         [--postgres-url URL] [--cpu-prof DIR] [--only NAME] [--runs N] [--claim N] [--workers N]`);
   process.exit(2);
 }
 
@@ -40,6 +41,7 @@ function parseArgs(argv: string[]): Args {
     postgresUrl: DEFAULT_POSTGRES_URL,
     runs: 1_000_000,
     claim: 1_000,
+    workers: 3,
   };
   const rest = [...argv];
   const name = rest.shift();
@@ -63,6 +65,10 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--runs") {
       args.runs = Number(value());
       if (!(Number.isInteger(args.runs) && args.runs >= 1000)) usage("--runs: a whole number, at least 1000");
+    } else if (flag === "--workers") {
+      args.workers = Number(value());
+      if (!(Number.isInteger(args.workers) && args.workers >= 1 && args.workers <= 8))
+        usage("--workers: 1 to 8");
     } else if (flag === "--claim") {
       args.claim = Number(value());
       if (!(Number.isInteger(args.claim) && args.claim >= 1 && args.claim <= 10_000))
@@ -144,6 +150,7 @@ async function main(): Promise<void> {
           runs: args.runs,
           seconds: args.seconds,
           claim: args.claim,
+          workers: args.workers,
           log,
         }),
       );

@@ -41,6 +41,7 @@ export interface BenchResult {
   steps?: number;
   runs_claimed?: number;
   active_runs?: number;
+  workers?: number;
   /** Anything a reader should know about the run (errors, non-2xx answers). */
   note?: string;
 }

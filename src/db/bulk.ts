@@ -21,7 +21,7 @@ function extract(db: Db, column: BulkColumn, index: number, alias: string): stri
 
 function source(db: Db, alias: string): string {
   return engineOf(db) === "postgres"
-    ? `json_array_elements($1::json) with ordinality as ${alias}(value, n)`
+    ? `jsonb_array_elements($1::jsonb) with ordinality as ${alias}(value, n)`
     : `json_each(?) as ${alias}`;
 }
 
