@@ -1,5 +1,6 @@
 // Bulk writes with ONE JSON parameter: the rows travel as a JSON array of arrays that the database
-// unpacks (json_each on SQLite, json_array_elements on PostgreSQL). The statement text is the same
+// unpacks (json_each on SQLite, jsonb_array_elements on PostgreSQL: jsonb is parsed once, where json
+// would be parsed again for every column extracted). The statement text is the same
 // whatever the row count, so nothing is built per value, there is no bound-parameter limit to chunk
 // around, and the prepared statement is reused. Measured on 1,000-row event inserts against a Kysely
 // multi-row VALUES insert: a quarter less CPU on SQLite, two thirds less on PostgreSQL; for updates it
@@ -36,31 +37,37 @@ function cached(key: string, build: () => string): string {
   return text;
 }
 
-/**
- * Inserts rows (arrays in `columns` order). With `conflictColumns`, rows hitting that unique key are
- * skipped. Returns the number inserted.
- */
-export async function bulkInsert(
+export interface BulkInsertOptions {
+  /** Rows hitting this unique key are skipped. */
+  conflictColumns?: readonly string[];
+  /** Columns to return for the rows inserted. */
+  returning?: readonly string[];
+}
+
+/** Inserts rows (arrays in `columns` order). Returns how many were inserted, and `returning` columns. */
+export async function bulkInsert<R = Record<string, unknown>>(
   db: Db,
   table: string,
   columns: readonly BulkColumn[],
   rows: unknown[][],
-  conflictColumns?: readonly string[],
-): Promise<number> {
-  if (rows.length === 0) return 0;
+  options: BulkInsertOptions = {},
+): Promise<{ count: number; rows: R[] }> {
+  if (rows.length === 0) return { count: 0, rows: [] };
   const engine = engineOf(db);
-  const text = cached(
-    `i:${engine}:${table}:${columns.map((c) => c[0]).join()}:${conflictColumns?.join() ?? ""}`,
-    () => {
-      const names = columns.map((c) => c[0]).join(", ");
-      const values = columns.map((c, i) => extract(db, c, i, "r")).join(", ");
-      const order = engine === "postgres" ? " order by r.n" : " where true"; // SQLite: tells the upsert from a join
-      const conflict = conflictColumns ? ` on conflict (${conflictColumns.join(", ")}) do nothing` : "";
-      return `insert into ${table} (${names}) select ${values} from ${source(db, "r")}${order}${conflict}`;
-    },
-  );
-  const result = await db.executeQuery(CompiledQuery.raw(text, [JSON.stringify(rows)]));
-  return Number(result.numAffectedRows ?? 0n);
+  const { conflictColumns, returning } = options;
+  const key = `i:${engine}:${table}:${columns.map((c) => c[0]).join()}:${conflictColumns?.join() ?? ""}:${returning?.join() ?? ""}`;
+  const text = cached(key, () => {
+    const names = columns.map((c) => c[0]).join(", ");
+    const values = columns.map((c, i) => extract(db, c, i, "r")).join(", ");
+    // PostgreSQL: keep the array's order. SQLite: "where true" tells the upsert clause from a join.
+    const order = engine === "postgres" ? " order by r.n" : " where true";
+    const conflict = conflictColumns ? ` on conflict (${conflictColumns.join(", ")}) do nothing` : "";
+    const back = returning ? ` returning ${returning.join(", ")}` : "";
+    return `insert into ${table} (${names}) select ${values} from ${source(db, "r")}${order}${conflict}${back}`;
+  });
+  const result = await db.executeQuery<R>(CompiledQuery.raw(text, [JSON.stringify(rows)]));
+  if (returning) return { count: result.rows.length, rows: result.rows };
+  return { count: Number(result.numAffectedRows ?? 0n), rows: [] };
 }
 
 /** Updates rows by key: each row is [key, ...values in `columns` order]. */

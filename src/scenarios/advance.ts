@@ -310,7 +310,7 @@ async function writeBack(db: Db, pass: PassContext, runs: WorkingRun[]): Promise
     "messages",
     MESSAGE_COLUMNS,
     effects.messages.map((m) => MESSAGE_COLUMNS.map(([name]) => m[name as keyof NewMessage] ?? null)),
-    ["shop_id", "idempotency_key"],
+    { conflictColumns: ["shop_id", "idempotency_key"] },
   );
   await bulkInsert(
     db,
@@ -352,7 +352,7 @@ async function writeBack(db: Db, pass: PassContext, runs: WorkingRun[]): Promise
           c.at,
         ];
       }),
-      ["run_id", "order_id"],
+      { conflictColumns: ["run_id", "order_id"] },
     );
   }
 
