@@ -30,3 +30,4 @@ export {
 export { ensureTemplates, type TemplateInput } from "./templates.js";
 export { runTriggers, SETTLE_MS } from "./triggers.js";
 export { validateDefinition } from "./validate.js";
+export { wakeWaitingRuns } from "./wakeups.js";

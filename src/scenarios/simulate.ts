@@ -12,6 +12,7 @@ import { advanceDueRuns } from "./advance.js";
 import { enableWholeLibrary } from "./library/index.js";
 import { activeScenarios, loadDefinition } from "./store.js";
 import { runTriggers, startCursors } from "./triggers.js";
+import { wakeWaitingRuns } from "./wakeups.js";
 
 export interface SimulateOptions {
   shopId: number;
@@ -72,6 +73,7 @@ export async function simulate(
   for (let tick = 1; tick <= ticks; tick++) {
     sim.set(new Date(Math.min(start.getTime() + tick * tickMs, end.getTime())));
     await runTriggers(db, sim, { backtest: true, shopId });
+    await wakeWaitingRuns(db, sim, { backtest: true, shopId });
     while ((await advanceDueRuns(db, sim, 2_000)).claimed > 0) {}
     options.onProgress?.(tick, ticks);
   }

@@ -47,7 +47,8 @@ function sourceOf(trigger: Trigger): Source {
   }
 }
 
-async function getCursor(db: Db, scenarioId: number, source: Source): Promise<string | null> {
+/** Where a reader has got to in a source; scenario 0 holds shop-wide readers (e.g. `wake:<shop>`). */
+export async function getCursor(db: Db, scenarioId: number, source: string): Promise<string | null> {
   const row = await db
     .selectFrom("scenario_cursors")
     .select("position")
@@ -57,12 +58,12 @@ async function getCursor(db: Db, scenarioId: number, source: Source): Promise<st
   return row?.position ?? null;
 }
 
-async function setCursor(
+export async function setCursor(
   db: Db,
   clock: Clock,
   shopId: number,
   scenarioId: number,
-  source: Source,
+  source: string,
   position: string,
 ) {
   await db
@@ -74,7 +75,7 @@ async function setCursor(
     .execute();
 }
 
-async function maxId(db: Db, table: "events" | "orders" | "customers"): Promise<number> {
+export async function maxId(db: Db, table: "events" | "orders" | "customers"): Promise<number> {
   const row = await db
     .selectFrom(table)
     .select((eb) => eb.fn.max("id").as("id"))
@@ -94,10 +95,9 @@ export async function startCursors(
   const source = sourceOf(definition.trigger);
   const now = clock.now();
   let position: string;
-  if (source === "events" || source === "orders" || source === "restock") {
-    position = options.backtest
-      ? toIso(now)
-      : String(await maxId(db, source === "orders" ? "orders" : "events"));
+  if (source === "events" || source === "orders" || source === "restock" || source === "customers") {
+    const table = source === "restock" ? "events" : source;
+    position = options.backtest ? toIso(now) : String(await maxId(db, table));
   } else if (source === "date") {
     const zone = await shopZone(db, shopId);
     // Today still fires if its time has not passed (or has, on the first pass after switching on).
@@ -186,8 +186,13 @@ async function enter(ctx: TriggerContext, candidates: EntryCandidate[]): Promise
 
 /** New rows of events (or orders) since the cursor: by id live, by time in a backtest. */
 function settledBefore(ctx: TriggerContext): string {
-  const now = ctx.clock.now().getTime();
-  return toIso(ctx.options.backtest ? now : now - SETTLE_MS);
+  return settledTime(ctx.clock, ctx.options);
+}
+
+/** Rows are read up to this time: now in a backtest, SETTLE_MS ago live. */
+export function settledTime(clock: Clock, options: TriggerOptions): string {
+  const now = clock.now().getTime();
+  return toIso(options.backtest ? now : now - SETTLE_MS);
 }
 
 async function eventTrigger(

@@ -4,7 +4,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { expireDuePoints } from "../customers/point-expiry.js";
 import type { Db } from "../db/index.js";
-import { advanceDueRuns, runTriggers } from "../scenarios/index.js";
+import { advanceDueRuns, runTriggers, wakeWaitingRuns } from "../scenarios/index.js";
 
 export interface Job {
   name: string;
@@ -17,6 +17,7 @@ export interface Job {
 export const JOBS: Job[] = [
   { name: "expire-points", runBatch: (db, clock) => expireDuePoints(db, clock) },
   { name: "scenario-triggers", runBatch: (db, clock) => runTriggers(db, clock) },
+  { name: "scenario-wakeups", runBatch: (db, clock) => wakeWaitingRuns(db, clock) },
   { name: "scenario-steps", runBatch: async (db, clock) => (await advanceDueRuns(db, clock)).claimed },
 ];
 

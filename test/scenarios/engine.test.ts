@@ -200,6 +200,130 @@ describe("scenario engine", () => {
     expect(sent[0].queued_at).toBe("2026-06-01T23:00:10.000Z");
   });
 
+  it("moves on as soon as the awaited event comes, and takes the timeout branch when it does not", async () => {
+    await upsertCustomer(t, { externalId: "A", email: "a@example.jp" }, { email: true });
+    await upsertCustomer(t, { externalId: "B", email: "b@example.jp" }, { email: true });
+    await createScenario(t.ctx.db, t.clock, t.shop.shop.id, {
+      key: "checkout",
+      activate: true,
+      definition: cartScenario({
+        start: "await-checkout",
+        steps: [
+          {
+            id: "await-checkout",
+            type: "wait_for_event",
+            eventTypes: ["checkout_start"],
+            timeout: { days: 1 },
+            next: "remind-1",
+            timeoutNext: "remind-2",
+          },
+          { id: "remind-1", type: "send", template: "cart.first", channels: ["email"] },
+          { id: "remind-2", type: "send", template: "cart.second", channels: ["email"] },
+        ],
+        exitGoals: [],
+      }),
+    });
+    await sendEvents(t, [
+      { type: "cart_add", customerId: "A", sku: "SKU-1" },
+      { type: "cart_add", customerId: "B", sku: "SKU-1" },
+    ]);
+    await advance(t, 10_000);
+    await advance(t, 2 * HOUR);
+    await sendEvents(t, [{ type: "checkout_start", customerId: "A" }]);
+    await advance(t, 10_000); // A is woken by the event: no waiting for the day to pass
+    expect((await messages(t)).map((m) => [m.customer, m.template])).toEqual([["A", "cart.first"]]);
+    await advance(t, DAY);
+    expect((await messages(t)).map((m) => [m.customer, m.template])).toEqual([
+      ["A", "cart.first"],
+      ["B", "cart.second"],
+    ]);
+  });
+
+  it("respects the suppression list, and sends transactional messages without marketing consent or caps", async () => {
+    await upsertCustomer(t, { externalId: "A", email: "bounced@example.jp" }, { email: true });
+    await upsertCustomer(t, { externalId: "B", email: "b@example.jp" }); // no marketing consent
+    await t.ctx.db
+      .insertInto("suppressions")
+      .values({
+        shop_id: t.shop.shop.id,
+        channel: "email",
+        address: "bounced@example.jp",
+        reason: "hard_bounce",
+        created_at: t.clock.now().toISOString(),
+      })
+      .execute();
+    const notice = (template: string) => ({
+      id: "notice",
+      type: "send" as const,
+      template,
+      channels: ["email" as const],
+      messageClass: "transactional" as const,
+    });
+    await createScenario(t.ctx.db, t.clock, t.shop.shop.id, {
+      key: "service",
+      activate: true,
+      definition: cartScenario({
+        start: "notice",
+        steps: [
+          { ...notice("cart.first"), next: "notice-2" },
+          { ...notice("cart.second"), id: "notice-2" },
+        ],
+        guardrails: { frequencyCaps: [{ max: 1, perDays: 1 }] },
+        exitGoals: [],
+      }),
+    });
+    await sendEvents(t, [
+      { type: "cart_add", customerId: "A", sku: "SKU-1" },
+      { type: "cart_add", customerId: "B", sku: "SKU-1" },
+    ]);
+    await advance(t, 10_000);
+    const sent = (await messages(t)).map((m) => [m.customer, m.template, m.status, m.reason]);
+    expect(sent.sort((x, y) => String(x).localeCompare(String(y)))).toEqual([
+      ["A", "cart.first", "suppressed", "unreachable"],
+      ["A", "cart.second", "suppressed", "unreachable"],
+      ["B", "cart.first", "queued", null],
+      ["B", "cart.second", "queued", null],
+    ]);
+  });
+
+  it("sends at each customer's usual hour, learnt from their orders", async () => {
+    await upsertCustomer(t, { externalId: "A", email: "a@example.jp" }, { email: true });
+    // A buys in the evening, around 21:00 JST.
+    for (const [i, day] of ["2026-05-01", "2026-05-08", "2026-05-15"].entries()) {
+      await placeOrder(t, {
+        externalId: `O-${i}`,
+        customerId: "A",
+        orderedAt: `${day}T21:10:00+09:00`,
+        items: [{ sku: "SKU-1", quantity: 1, unitPrice: 1000 }],
+      });
+    }
+    await createScenario(t.ctx.db, t.clock, t.shop.shop.id, {
+      key: "best",
+      activate: true,
+      definition: cartScenario({
+        start: "remind-1",
+        steps: [
+          {
+            id: "remind-1",
+            type: "send",
+            template: "cart.first",
+            channels: ["email"],
+            sendTime: { type: "best_hour" },
+          },
+        ],
+        exitGoals: [],
+      }),
+    });
+    await sendEvents(t, [{ type: "cart_add", customerId: "A", sku: "SKU-1" }]); // 10:00 JST
+    await advance(t, 10_000);
+    expect(await messages(t)).toEqual([]);
+    await advance(t, 12 * HOUR); // 22:00 JST
+    const sent = await messages(t);
+    expect(sent).toHaveLength(1);
+    // Held until 21:00 JST, sent by the first worker round after it.
+    expect(sent[0].queued_at).toBe("2026-06-01T13:00:10.000Z");
+  });
+
   it("lets runs under way finish on the version they entered while new entrants take the edit", async () => {
     await upsertCustomer(t, { externalId: "A", email: "a@example.jp" }, { email: true });
     await upsertCustomer(t, { externalId: "B", email: "b@example.jp" }, { email: true });
