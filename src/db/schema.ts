@@ -251,6 +251,7 @@ export interface Schema {
   messages: MessageTable;
   suppressions: SuppressionTable;
   conversions: ConversionTable;
+  campaigns: CampaignTable;
 }
 
 export type Shop = Selectable<ShopTable>;
@@ -330,6 +331,8 @@ export interface ScenarioTable {
   status: ScenarioStatus;
   /** The current version: new runs enter it; runs already going finish on the one they entered. */
   version: number;
+  /** "journey" (shown and edited as a scenario) or "campaign" (runs a campaign, see campaigns/). */
+  kind: Generated<"journey" | "campaign">;
   activated_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -467,3 +470,24 @@ export type NewScenarioRun = Insertable<ScenarioRunTable>;
 export type Template = Selectable<TemplateTable>;
 export type Message = Selectable<MessageTable>;
 export type NewMessage = Insertable<MessageTable>;
+
+// Campaigns (migration 0004).
+
+export const CAMPAIGN_STATUSES = ["draft", "scheduled", "sending", "sent", "cancelled"] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export interface CampaignTable {
+  id: Id;
+  shop_id: number;
+  name: string;
+  status: CampaignStatus;
+  definition: JsonText;
+  scenario_id: number | null;
+  scheduled_at: Timestamp | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type Campaign = Selectable<CampaignTable>;

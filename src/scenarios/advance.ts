@@ -259,6 +259,7 @@ const MESSAGE_COLUMNS = [
   ["scenario_version", "integer"],
   ["run_id", "bigint"],
   ["step_id", "text"],
+  ["campaign_id", "bigint"],
   ["variant", "text"],
   ["payload", "jsonb"],
   ["queued_at", "timestamptz"],

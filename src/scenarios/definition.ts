@@ -91,6 +91,8 @@ export const triggerSchema = z.discriminatedUnion("type", [
     .strict(),
   /** A new member: a profile created (by the API, an import or a platform webhook). */
   z.object({ type: z.literal("signup") }).strict(),
+  /** Entered by a campaign when it is sent (campaigns/), never by the trigger pass. */
+  z.object({ type: z.literal("campaign") }).strict(),
   /** A date on the profile or derived from data, moved by offsetDays, entered at a local time. */
   z
     .object({
@@ -211,6 +213,23 @@ export const stepSchema = z.discriminatedUnion("type", [
     })
     .strict(),
   z.object({ id: stepId, type: z.literal("action"), action: actionSchema, next }).strict(),
+  /**
+   * A/B winner: the arm (of the run's split) with the best click or conversion rate so far, its
+   * template sent. For a campaign's remaining audience after the test.
+   */
+  z
+    .object({
+      id: stepId,
+      type: z.literal("send_winner"),
+      arms: z
+        .array(z.object({ arm: z.string().min(1).max(32), template: z.string().min(1).max(128) }).strict())
+        .min(2),
+      metric: z.enum(["clicks", "conversions"]),
+      channels: z.array(channelSchema).min(1),
+      messageClass: z.enum(["promotional", "transactional"]).default("promotional"),
+      next,
+    })
+    .strict(),
   /** Random split: A/B arms by weight; a holdout arm gets nothing and measures lift. */
   z
     .object({
@@ -221,7 +240,7 @@ export const stepSchema = z.discriminatedUnion("type", [
           z
             .object({
               name: z.string().min(1).max(32),
-              weight: z.number().int().min(1).max(100),
+              weight: z.number().int().min(1).max(1000),
               next,
               holdout: z.boolean().optional(),
             })

@@ -13,7 +13,17 @@ import type { StepBatch } from "./steps.js";
 
 type SendStep = Extract<Step, { type: "send" }>;
 
-export async function sendStep(pass: PassContext, batch: StepBatch, step: SendStep): Promise<void> {
+export interface SendOptions {
+  /** The variant recorded on the messages (default: the run's arm). */
+  variant?: string;
+}
+
+export async function sendStep(
+  pass: PassContext,
+  batch: StepBatch,
+  step: SendStep,
+  options: SendOptions = {},
+): Promise<void> {
   const shop = await pass.shop(batch.shopId);
   let ready: WorkingRun[] = [];
   for (const run of batch.runs) {
@@ -51,7 +61,7 @@ export async function sendStep(pass: PassContext, batch: StepBatch, step: SendSt
   for (const run of ready) {
     const channel = step.channels.find((ch) => reach.get(run.row.customer_id)?.has(ch));
     if (!channel) {
-      queue(pass, run, step, step.channels[0], "suppressed", "unreachable");
+      queue(pass, run, step, step.channels[0], "suppressed", "unreachable", options);
       completeStep(pass, run, "unreachable", step.next);
       continue;
     }
@@ -64,13 +74,21 @@ export async function sendStep(pass: PassContext, batch: StepBatch, step: SendSt
       const cap = caps!.breaks(run.row.customer_id, channel, pass.now.getTime(), guardrails.frequencyCaps);
       if (cap) {
         const scope = cap.channel ?? "all channels";
-        queue(pass, run, step, channel, "suppressed", `frequency_cap:${cap.max}/${cap.perDays}d:${scope}`);
+        queue(
+          pass,
+          run,
+          step,
+          channel,
+          "suppressed",
+          `frequency_cap:${cap.max}/${cap.perDays}d:${scope}`,
+          options,
+        );
         completeStep(pass, run, "suppressed", step.next);
         continue;
       }
       caps!.record(run.row.customer_id, channel, pass.now.getTime());
     }
-    queue(pass, run, step, channel, "queued", null);
+    queue(pass, run, step, channel, "queued", null, options);
     completeStep(pass, run, `sent:${channel}`, step.next);
   }
 }
@@ -82,6 +100,7 @@ function queue(
   channel: Channel,
   status: "queued" | "suppressed",
   reason: string | null,
+  options: SendOptions,
 ): void {
   const { context } = run;
   const payload: Record<string, unknown> = {};
@@ -112,8 +131,8 @@ function queue(
     scenario_version: run.row.version,
     run_id: run.row.id,
     step_id: step.id,
-    campaign_id: null,
-    variant: run.row.arm,
+    campaign_id: typeof context.campaignId === "number" ? context.campaignId : null,
+    variant: options.variant ?? run.row.arm,
     payload: toJson(payload),
     queued_at: pass.nowIso,
     sent_at: null,

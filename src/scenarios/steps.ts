@@ -61,6 +61,11 @@ export async function executeStep(pass: PassContext, batch: StepBatch): Promise<
       return;
     case "send":
       return sendStep(pass, batch, step);
+    case "send_winner": {
+      const winner = await pickWinner(pass, batch.runs[0].row.scenario_id, step);
+      const template = step.arms.find((a) => a.arm === winner)!.template;
+      return sendStep(pass, batch, { ...step, type: "send", template }, { variant: winner });
+    }
     case "action":
       for (const run of batch.runs) {
         await runAction(pass, batch.shopId, run, step.action);
@@ -267,4 +272,54 @@ async function runAction(
       return;
     }
   }
+}
+
+/**
+ * The arm with the best rate so far among the scenario's runs: clicks per message sent, or
+ * conversions per run. Ties go to the first arm listed.
+ */
+async function pickWinner(
+  pass: PassContext,
+  scenarioId: number,
+  step: Extract<Step, { type: "send_winner" }>,
+): Promise<string> {
+  const arms = step.arms.map((a) => a.arm);
+  const runs = await pass.db
+    .selectFrom("scenario_runs")
+    .select(["arm", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("scenario_id", "=", scenarioId)
+    .where("arm", "in", arms)
+    .groupBy("arm")
+    .execute();
+  const successes =
+    step.metric === "clicks"
+      ? await pass.db
+          .selectFrom("messages")
+          .innerJoin("scenario_runs", "scenario_runs.id", "messages.run_id")
+          .select(["scenario_runs.arm", (eb) => eb.fn.countAll<number>().as("n")])
+          .where("messages.scenario_id", "=", scenarioId)
+          .where("messages.clicked_at", "is not", null)
+          .where("scenario_runs.arm", "in", arms)
+          .groupBy("scenario_runs.arm")
+          .execute()
+      : await pass.db
+          .selectFrom("conversions")
+          .innerJoin("scenario_runs", "scenario_runs.id", "conversions.run_id")
+          .select(["scenario_runs.arm", (eb) => eb.fn.countAll<number>().as("n")])
+          .where("conversions.scenario_id", "=", scenarioId)
+          .where("scenario_runs.arm", "in", arms)
+          .groupBy("scenario_runs.arm")
+          .execute();
+  let best = arms[0];
+  let bestRate = -1;
+  for (const arm of arms) {
+    const total = Number(runs.find((r) => r.arm === arm)?.n ?? 0);
+    const won = Number(successes.find((r) => r.arm === arm)?.n ?? 0);
+    const rate = total === 0 ? 0 : won / total;
+    if (rate > bestRate) {
+      best = arm;
+      bestRate = rate;
+    }
+  }
+  return best;
 }

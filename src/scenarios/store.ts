@@ -69,6 +69,8 @@ export interface CreateScenarioInput {
   definition: unknown;
   libraryKey?: string | null;
   activate?: boolean;
+  /** "campaign" for the hidden scenario a campaign runs on. */
+  kind?: "journey" | "campaign";
 }
 
 export async function createScenario(
@@ -80,6 +82,11 @@ export async function createScenario(
   if (!KEY.test(input.key)) {
     throw new ValidationError([
       { field: "key", message: "lower-case letters, digits, - and _ (at most 64)" },
+    ]);
+  }
+  if (input.key.startsWith("campaign-") && input.kind !== "campaign") {
+    throw new ValidationError([
+      { field: "key", message: 'keys starting "campaign-" are kept for campaigns' },
     ]);
   }
   const definition = await validateDefinition(db, shopId, input.definition);
@@ -99,6 +106,7 @@ export async function createScenario(
         key: input.key,
         name: definition.name,
         library_key: input.libraryKey ?? null,
+        kind: input.kind ?? "journey",
         status: "draft",
         version: 1,
         activated_at: null,
@@ -208,6 +216,7 @@ export async function listScenarios(db: Db, shopId: number): Promise<ScenarioVie
     .selectAll()
     .where("shop_id", "=", shopId)
     .where("status", "!=", "archived")
+    .where("kind", "=", "journey")
     .orderBy("id")
     .execute();
   return Promise.all(rows.map((r) => toView(db, r)));

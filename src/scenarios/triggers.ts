@@ -28,7 +28,7 @@ export interface TriggerOptions {
   shopId?: number;
 }
 
-type Source = "events" | "orders" | "date" | "schedule" | "restock" | "customers";
+type Source = "events" | "orders" | "date" | "schedule" | "restock" | "customers" | "campaign";
 
 function sourceOf(trigger: Trigger): Source {
   switch (trigger.type) {
@@ -44,6 +44,8 @@ function sourceOf(trigger: Trigger): Source {
       return "restock";
     case "signup":
       return "customers";
+    case "campaign":
+      return "campaign";
   }
 }
 
@@ -93,6 +95,7 @@ export async function startCursors(
   options: TriggerOptions = {},
 ): Promise<void> {
   const source = sourceOf(definition.trigger);
+  if (source === "campaign") return; // entered by the campaign, not read from a source
   const now = clock.now();
   let position: string;
   if (source === "events" || source === "orders" || source === "restock" || source === "customers") {
@@ -161,6 +164,8 @@ async function runScenarioTrigger(
       return scheduleTrigger(ctx, trigger);
     case "signup":
       return signupTrigger(ctx);
+    case "campaign":
+      return { entered: 0, more: false };
   }
 }
 

@@ -72,7 +72,14 @@ export function graphIssues(definition: ScenarioDefinition): FieldIssue[] {
 
 /** Send steps whose template is missing for a channel they may use. */
 async function templateIssues(db: Db, shopId: number, definition: ScenarioDefinition): Promise<FieldIssue[]> {
-  const sends = definition.steps.filter((s): s is Extract<Step, { type: "send" }> => s.type === "send");
+  // A winner step may send any of its arms' templates.
+  const sends = definition.steps.flatMap((s) =>
+    s.type === "send"
+      ? [{ id: s.id, template: s.template, channels: s.channels }]
+      : s.type === "send_winner"
+        ? s.arms.map((a) => ({ id: s.id, template: a.template, channels: s.channels }))
+        : [],
+  );
   if (sends.length === 0) return [];
   const rows = await db
     .selectFrom("templates")

@@ -1,8 +1,9 @@
-// Wake-ups for runs waiting for an event ("wait until the customer adds to cart, at most 2 days"): when
-// a customer with such a run does something, the run is made due now, and the step pass decides whether
-// it was the awaited event (steps.ts). Without this the run would only look at its timeout.
-// One reader per shop (cursor `wake:<shop>` under scenario 0) over new events and orders, only for
-// shops whose active scenarios have a wait_for_event step.
+// Wake-ups: a run asleep in a wait learns at once that its customer acted. A new event wakes the runs
+// waiting for an event ("until the customer adds to cart, at most 2 days"); a new order wakes all the
+// customer's runs, so exit goals end them (and record the conversion) now, not when their wait ends.
+// The step pass then decides what the news means (steps.ts, goals.ts); a run woken for nothing goes
+// back to sleep until the same time. One reader per shop and source (cursors `wake:<shop>` and
+// `wake-orders:<shop>` under scenario 0), only for shops whose scenarios need it.
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { chunk, type Db } from "../db/index.js";
@@ -11,25 +12,32 @@ import { getCursor, maxId, setCursor, settledTime, type TriggerOptions } from ".
 
 const BATCH = 5_000;
 
-async function shopsWithEventWaits(db: Db, shopId?: number): Promise<number[]> {
-  const shops = new Set<number>();
-  for (const scenario of await activeScenarios(db, shopId)) {
-    const definition = await loadDefinition(db, scenario.id, scenario.version);
-    if (definition.steps.some((s) => s.type === "wait_for_event")) shops.add(scenario.shop_id);
-  }
-  return [...shops];
+interface ShopWakeups {
+  /** Some scenario waits for storefront events: a customer's new event wakes their waiting runs. */
+  events: boolean;
+  /** Some scenario waits for orders or ends on one: a customer's new order wakes all their runs. */
+  orders: boolean;
 }
 
-/** Makes due the waiting runs of customers who acted since the last pass; returns how many. */
+async function shopsToWatch(db: Db, shopId?: number): Promise<Map<number, ShopWakeups>> {
+  const shops = new Map<number, ShopWakeups>();
+  for (const scenario of await activeScenarios(db, shopId)) {
+    const definition = await loadDefinition(db, scenario.id, scenario.version);
+    const waits = definition.steps.flatMap((s) => (s.type === "wait_for_event" ? s.eventTypes : []));
+    const watch = shops.get(scenario.shop_id) ?? { events: false, orders: false };
+    watch.events ||= waits.some((t) => t !== "order");
+    watch.orders ||= waits.includes("order") || definition.exitGoals.some((g) => g.type === "order_placed");
+    shops.set(scenario.shop_id, watch);
+  }
+  return shops;
+}
+
+/** Makes due the runs of customers who acted since the last pass; returns how many. */
 export async function wakeWaitingRuns(db: Db, clock: Clock, options: TriggerOptions = {}): Promise<number> {
   let woken = 0;
-  for (const shopId of await shopsWithEventWaits(db, options.shopId)) {
-    for (const [table, source] of [
-      ["events", `wake:${shopId}`],
-      ["orders", `wake-orders:${shopId}`],
-    ] as const) {
-      woken += await wakeFrom(db, clock, options, shopId, table, source);
-    }
+  for (const [shopId, watch] of await shopsToWatch(db, options.shopId)) {
+    if (watch.events) woken += await wakeFrom(db, clock, options, shopId, "events", `wake:${shopId}`);
+    if (watch.orders) woken += await wakeFrom(db, clock, options, shopId, "orders", `wake-orders:${shopId}`);
   }
   return woken;
 }
@@ -74,7 +82,8 @@ async function wakeFrom(
       .where("shop_id", "=", shopId)
       .where("customer_id", "in", part)
       .where("status", "=", "active")
-      .where("waiting_for", "is not", null)
+      // An order may meet an exit goal of any run; an event matters only to a run waiting for one.
+      .$if(table === "events", (qb) => qb.where("waiting_for", "is not", null))
       .executeTakeFirst();
     woken += Number(result.numUpdatedRows ?? 0n);
   }

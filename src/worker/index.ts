@@ -1,5 +1,7 @@
 // The background worker: runs each job until it has nothing due, then sleeps. `kizuna worker` runs it
 // as its own process (any number of them on PostgreSQL); `kizuna serve` on SQLite runs it in-process.
+
+import { startDueCampaigns } from "../campaigns/index.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { expireDuePoints } from "../customers/point-expiry.js";
@@ -16,6 +18,7 @@ export interface Job {
 // customers before the step pass moves them.
 export const JOBS: Job[] = [
   { name: "expire-points", runBatch: (db, clock) => expireDuePoints(db, clock) },
+  { name: "campaigns", runBatch: (db, clock) => startDueCampaigns(db, clock) },
   { name: "scenario-triggers", runBatch: (db, clock) => runTriggers(db, clock) },
   { name: "scenario-wakeups", runBatch: (db, clock) => wakeWaitingRuns(db, clock) },
   { name: "scenario-steps", runBatch: async (db, clock) => (await advanceDueRuns(db, clock)).claimed },
