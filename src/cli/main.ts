@@ -1,6 +1,7 @@
 // The `kizuna` command: one subcommand per file under commands/.
 import { Command, CommanderError } from "commander";
 import { KizunaError } from "../core/errors.js";
+import { registerCampaignCommand } from "./commands/campaign.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerImportCommand } from "./commands/import.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
@@ -24,6 +25,7 @@ registerDemoCommand(program);
 registerImportCommand(program);
 registerShopifyCommand(program);
 registerScenarioCommand(program);
+registerCampaignCommand(program);
 registerSimulateCommand(program);
 
 try {
