@@ -76,6 +76,16 @@ export interface ShopInfo {
   guardrails: EffectiveGuardrails;
 }
 
+/**
+ * When what made the run enter happened: its storefront event, else the entry itself. "Since entry"
+ * questions (bought? added to the cart?) count from here, so what the customer did in the seconds
+ * before the worker picked the event up is not missed.
+ */
+export function triggeredAt(run: WorkingRun): string {
+  const occurredAt = (run.context.event as { occurredAt?: unknown } | undefined)?.occurredAt;
+  return typeof occurredAt === "string" && occurredAt < run.row.entered_at ? occurredAt : run.row.entered_at;
+}
+
 /** Moves the run past `stepId` to `next` (or ends it), logging the outcome. */
 export function completeStep(
   pass: PassContext,

@@ -30,6 +30,18 @@ export async function dateTriggerCandidates(
 
 type Found = Omit<EntryCandidate, "entryKey"> & { entryKey?: string };
 
+/**
+ * The UTC bounds of the local days whose date `months` later is `target`: one day, or, when `target` is
+ * the last day of its month, that day and the rest of its month, which adding months clamps onto
+ * `target` (31 August + 6 months is 28 February; 29 February + 12 months is 28 February).
+ */
+function daysMonthsBefore(target: string, months: number, zone: string): { start: string; end: string } {
+  const from = addMonths(target, -months);
+  const targetIsMonthEnd = addDays(target, 1).endsWith("-01");
+  const to = targetIsMonthEnd ? addDays(addMonths(`${from.slice(0, 8)}01`, 1), -1) : from;
+  return { start: localDayBounds(from, zone).start, end: localDayBounds(to, zone).end };
+}
+
 async function candidatesFor(
   db: Db,
   shopId: number,
@@ -66,7 +78,7 @@ async function candidatesFor(
     }
     case "member_since": {
       const years = Array.from({ length: ANNIVERSARY_YEARS }, (_, i) => i + 1);
-      const ranges = years.map((y) => ({ y, ...localDayBounds(addMonths(target, -12 * y), zone) }));
+      const ranges = years.map((y) => ({ y, ...daysMonthsBefore(target, 12 * y, zone) }));
       const rows = await db
         .selectFrom("customers")
         .select(["id", "created_at"])
@@ -181,8 +193,10 @@ async function productCycleCandidates(
   const out: Found[] = [];
   for (const p of periods) {
     const period = p[column] as number;
-    const delivered = kind === "warranty_end" ? addMonths(target, -period) : addDays(target, -period);
-    const bounds = localDayBounds(delivered, zone);
+    const bounds =
+      kind === "warranty_end"
+        ? daysMonthsBefore(target, period, zone)
+        : localDayBounds(addDays(target, -period), zone);
     const rows = await db
       .selectFrom("order_items")
       .innerJoin("orders", "orders.id", "order_items.order_id")
@@ -234,21 +248,24 @@ async function withoutRebought(db: Db, shopId: number, found: Found[]): Promise<
     db
       .selectFrom("order_items")
       .innerJoin("orders", "orders.id", "order_items.order_id")
-      .select(["orders.customer_id", "order_items.product_id", "orders.id as order_id"])
+      .select(["orders.customer_id", "order_items.product_id", "orders.id as order_id", "orders.ordered_at"])
       .where("orders.shop_id", "=", shopId)
       .where("orders.customer_id", "in", ids)
+      .where("orders.status", "not in", ["cancelled", "returned"])
       .execute(),
   );
-  const latestOrder = new Map<string, number>();
+  // By when the orders were placed, not by id: history imported newest first has the older order last.
+  const orderedAt = new Map(later.map((l) => [l.order_id, l.ordered_at]));
+  const latestOrder = new Map<string, string>();
   for (const l of later) {
     const key = `${l.customer_id}:${l.product_id}`;
-    latestOrder.set(key, Math.max(latestOrder.get(key) ?? 0, l.order_id));
+    if ((latestOrder.get(key) ?? "") < l.ordered_at) latestOrder.set(key, l.ordered_at);
   }
   const rebought = new Set<string>();
   for (const f of found) {
     const ctx = f.context as { order: { id: number }; product: { id: number } };
     const key = `${f.customerId}:${ctx.product.id}`;
-    if ((latestOrder.get(key) ?? 0) > ctx.order.id) rebought.add(key);
+    if ((latestOrder.get(key) ?? "") > (orderedAt.get(ctx.order.id) ?? "")) rebought.add(key);
   }
   return found.filter((f) => {
     const ctx = f.context as { product: { id: number } };

@@ -2,7 +2,7 @@
 // the goal was met. An order placed since entry ends the run and is recorded as a conversion, credited
 // to the run's latest message (and its step); an exit event ends the run without one.
 import { selectIn } from "../db/index.js";
-import { endRun, type PassContext, type WorkingRun } from "./advance.js";
+import { endRun, type PassContext, triggeredAt, type WorkingRun } from "./advance.js";
 
 export async function applyExitGoals(pass: PassContext, runs: WorkingRun[]): Promise<void> {
   const withOrderGoal = runs.filter((r) => r.definition.exitGoals.some((g) => g.type === "order_placed"));
@@ -15,8 +15,8 @@ export async function applyExitGoals(pass: PassContext, runs: WorkingRun[]): Pro
     );
 }
 
-function earliestEntry(runs: WorkingRun[]): string {
-  return runs.reduce((m, r) => (r.row.entered_at < m ? r.row.entered_at : m), runs[0].row.entered_at);
+function earliestTrigger(runs: WorkingRun[]): string {
+  return runs.reduce((m, r) => (triggeredAt(r) < m ? triggeredAt(r) : m), triggeredAt(runs[0]));
 }
 
 async function exitOnOrders(pass: PassContext, runs: WorkingRun[]): Promise<void> {
@@ -30,17 +30,16 @@ async function exitOnOrders(pass: PassContext, runs: WorkingRun[]): Promise<void
         .select(["id", "customer_id", "ordered_at", "total", "currency"])
         .where("shop_id", "=", shop)
         .where("customer_id", "in", ids)
-        .where("ordered_at", ">=", earliestEntry(group))
+        .where("ordered_at", ">=", earliestTrigger(group))
         .where("ordered_at", "<=", nowIso)
         .where("status", "not in", ["cancelled"])
         .orderBy("ordered_at")
         .execute(),
     );
     for (const run of group) {
-      // The first order at or after entry is the conversion.
-      const order = orders.find(
-        (o) => o.customer_id === run.row.customer_id && o.ordered_at >= run.row.entered_at,
-      );
+      // The first order at or after what made the run enter is the conversion.
+      const since = triggeredAt(run);
+      const order = orders.find((o) => o.customer_id === run.row.customer_id && o.ordered_at >= since);
       if (!order) continue;
       pass.effects.conversions.push({
         run,

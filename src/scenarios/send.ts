@@ -7,7 +7,7 @@ import { type Channel, type NewMessage, selectIn, toJson } from "../db/index.js"
 import { completeStep, holdRun, type PassContext, type WorkingRun } from "./advance.js";
 import type { Step } from "./definition.js";
 import { CapLedger, effectiveGuardrails, longestCapWindow } from "./guardrails.js";
-import { localHour, nextLocalTime, quietUntil } from "./local-time.js";
+import { atLocalTime, localDate, localHour, nextLocalTime, quietUntil } from "./local-time.js";
 import { reachableChannels } from "./reachability.js";
 import type { StepBatch } from "./steps.js";
 
@@ -16,6 +16,8 @@ type SendStep = Extract<Step, { type: "send" }>;
 export interface SendOptions {
   /** The variant recorded on the messages (default: the run's arm). */
   variant?: string;
+  /** Current point balances of the batch's customers (filled in by sendStep). */
+  points?: Map<number, PointsNow>;
 }
 
 export async function sendStep(
@@ -35,6 +37,7 @@ export async function sendStep(
 
   const customerIds = [...new Set(ready.map((r) => r.row.customer_id))];
   const reach = await reachableChannels(pass.db, batch.shopId, customerIds, step.messageClass);
+  const queueOptions = { ...options, points: await currentPoints(pass, batch.shopId, customerIds) };
   const promotional = step.messageClass === "promotional";
   const guardrails = effectiveGuardrails(shop.guardrails, ready[0].definition);
   const caps = promotional
@@ -61,7 +64,7 @@ export async function sendStep(
   for (const run of ready) {
     const channel = step.channels.find((ch) => reach.get(run.row.customer_id)?.has(ch));
     if (!channel) {
-      queue(pass, run, step, step.channels[0], "suppressed", "unreachable", options);
+      queue(pass, run, step, step.channels[0], "suppressed", "unreachable", queueOptions);
       completeStep(pass, run, "unreachable", step.next);
       continue;
     }
@@ -81,14 +84,14 @@ export async function sendStep(
           channel,
           "suppressed",
           `frequency_cap:${cap.max}/${cap.perDays}d:${scope}`,
-          options,
+          queueOptions,
         );
         completeStep(pass, run, "suppressed", step.next);
         continue;
       }
       caps!.record(run.row.customer_id, channel, pass.now.getTime());
     }
-    queue(pass, run, step, channel, "queued", null, options);
+    queue(pass, run, step, channel, "queued", null, queueOptions);
     completeStep(pass, run, `sent:${channel}`, step.next);
   }
 }
@@ -113,10 +116,15 @@ function queue(
     "date",
     "anniversary",
     "warranty",
+    "subscription",
     "slot",
   ]) {
     if (context[key] !== undefined) payload[key] = context[key];
   }
+  // Points as they stand when the message is queued: a balance may have moved since entry (a 7-day
+  // expiry reminder after a spend), and schedule-triggered statements have none in their context.
+  const pointsNow = options.points?.get(run.row.customer_id);
+  if (pointsNow) payload.points = pointsNow;
   const message: NewMessage = {
     shop_id: run.row.shop_id,
     customer_id: run.row.customer_id,
@@ -141,6 +149,35 @@ function queue(
     updated_at: pass.nowIso,
   };
   pass.effects.messages.push(message);
+}
+
+interface PointsNow {
+  balance: number;
+  expiringAmount: number;
+  expiresAt: string | null;
+}
+
+/** The current point balance of those of the customers who hold points. */
+async function currentPoints(
+  pass: PassContext,
+  shopId: number,
+  customerIds: number[],
+): Promise<Map<number, PointsNow>> {
+  const rows = await selectIn(pass.db, customerIds, (ids) =>
+    pass.db
+      .selectFrom("point_balances")
+      .select(["customer_id", "balance", "next_expiry_points", "next_expiry_at"])
+      .where("shop_id", "=", shopId)
+      .where("customer_id", "in", ids)
+      .where("balance", ">", 0)
+      .execute(),
+  );
+  return new Map(
+    rows.map((r) => [
+      r.customer_id,
+      { balance: r.balance, expiringAmount: r.next_expiry_points, expiresAt: r.next_expiry_at },
+    ]),
+  );
 }
 
 /** Holds runs until the step's send time; returns the ones whose time has come. */
@@ -177,8 +214,11 @@ async function applySendTime(
         ? sendTime.at
         : `${String(hours!.byCustomer.get(run.row.customer_id) ?? hours!.shop).padStart(2, "0")}:00`;
     const target = nextLocalTime(pass.now, at, zone);
-    // Within the same minute counts as on time (the worker polls; it is never exactly on the dot).
-    if (target.getTime() - pass.now.getTime() < 60_000) {
+    // The worker polls, so it is never exactly on the dot: a send time that came less than a grace ago
+    // (a minute for a fixed time, the hour itself for a usual hour) is on time, as is one a minute away.
+    const sinceToday = pass.now.getTime() - atLocalTime(localDate(pass.now, zone), at, zone).getTime();
+    const grace = sendTime.type === "fixed" ? 60_000 : 3_600_000;
+    if ((sinceToday >= 0 && sinceToday < grace) || target.getTime() - pass.now.getTime() < 60_000) {
       due.push(run);
       continue;
     }

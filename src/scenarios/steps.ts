@@ -3,7 +3,14 @@ import { randomBytes } from "node:crypto";
 import { toIso } from "../core/clock.js";
 import { recordPointEntry } from "../customers/points.js";
 import { fromJson, selectIn, toJson } from "../db/index.js";
-import { completeStep, holdRun, type PassContext, type RunContext, type WorkingRun } from "./advance.js";
+import {
+  completeStep,
+  holdRun,
+  type PassContext,
+  type RunContext,
+  triggeredAt,
+  type WorkingRun,
+} from "./advance.js";
 import { evaluateCondition } from "./conditions.js";
 import { durationMs, type ScenarioAction, type Step } from "./definition.js";
 import { nextWindowStart } from "./local-time.js";
@@ -42,7 +49,7 @@ export async function executeStep(pass: PassContext, batch: StepBatch): Promise<
         batch.runs.map((r) => ({
           customerId: r.row.customer_id,
           runId: r.row.id,
-          enteredAt: r.row.entered_at,
+          enteredAt: triggeredAt(r),
           context: r.context,
         })),
       );

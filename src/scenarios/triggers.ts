@@ -542,16 +542,24 @@ async function signupTrigger(ctx: TriggerContext): Promise<TriggerPass> {
         .where("created_at", "<=", upTo)
         .orderBy("created_at")
         .orderBy("id")
-    : q.where("id", ">", Number(ctx.cursor)).where("created_at", "<=", upTo).orderBy("id");
-  const rows = await q.limit(BATCH).execute();
+    : q.where("id", ">", Number(ctx.cursor)).orderBy("id");
+  const batch = await q.limit(BATCH).execute();
+  // Live, created_at may be back-dated (an import, a late webhook) and so does not grow with the id:
+  // stop at the first profile that has not settled yet rather than move the cursor past it.
+  const unsettled = ctx.options.backtest ? -1 : batch.findIndex((r) => r.created_at > upTo);
+  const rows = unsettled === -1 ? batch : batch.slice(0, unsettled);
   if (rows.length === 0) {
     if (ctx.options.backtest)
       await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "customers", upTo);
     return { entered: 0, more: false };
   }
+  // Members who joined before the scenario was switched on (an import of the existing base) are not new.
+  const since = ctx.options.backtest ? null : scenario.activated_at;
   const entered = await enter(
     ctx,
-    rows.map((r) => ({ customerId: r.id, entryKey: "signup", context: { signedUpAt: r.created_at } })),
+    rows
+      .filter((r) => since === null || r.created_at >= since)
+      .map((r) => ({ customerId: r.id, entryKey: "signup", context: { signedUpAt: r.created_at } })),
   );
   const last = rows[rows.length - 1];
   const position = ctx.options.backtest ? (rows.length < BATCH ? upTo : last.created_at) : String(last.id);

@@ -65,9 +65,11 @@ export const LIBRARY: LibraryScenario[] = [
       steps: [
         wait("wait-1h", { hours: 1 }, "reminder-1h"),
         send("cart-abandonment", "reminder-1h", LINE_FIRST, "wait-24h"),
-        wait("wait-24h", { hours: 23 }, "reminder-24h"),
+        // 24 hours after the first reminder, not after the cart: a shop's default cap allows one
+        // promotional message a day, and 23 hours after the first the second would be held back.
+        wait("wait-24h", { hours: 24 }, "reminder-24h"),
         send("cart-abandonment", "reminder-24h", LINE_FIRST, "wait-72h"),
-        wait("wait-72h", { days: 2 }, "coupon"),
+        wait("wait-72h", { hours: 47 }, "coupon"),
         coupon("coupon", 10, 7, "CART", "reminder-72h"),
         send("cart-abandonment", "reminder-72h", ["line", "email", "sms"]),
       ],
