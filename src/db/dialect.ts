@@ -76,3 +76,19 @@ export function jsonIsTrue(db: Kysely<unknown> | Db, column: string, key: string
     ? sql<boolean>`(${sql.ref(column)}->>${key}) = 'true'`
     : sql<boolean>`json_extract(${sql.ref(column)}, ${`$."${key.replace(/"/g, "")}"`}) = 1`;
 }
+
+/**
+ * `column IN (values)` as ONE parameter: `= any($1)` with an array on PostgreSQL, a json_each list on
+ * SQLite. The statement text no longer depends on the number of values, so PostgreSQL does not parse
+ * and plan a thousand-parameter list on every call and SQLite reuses one prepared statement. For lists
+ * of ids or codes in hot paths (the worker's step pass).
+ */
+export function anyOf(
+  db: Kysely<unknown> | Db,
+  column: string,
+  values: ReadonlyArray<number | string>,
+): RawBuilder<boolean> {
+  return engineOf(db) === "postgres"
+    ? sql<boolean>`${sql.ref(column)} = any(${values})`
+    : sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
+}

@@ -9,6 +9,7 @@ export {
   parseDatabaseUrl,
 } from "./connect.js";
 export {
+  anyOf,
   chunk,
   forClaim,
   fromJson,

@@ -11,6 +11,7 @@ import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { type BulkColumn, bulkInsert, bulkUpdate } from "../db/bulk.js";
 import {
+  anyOf,
   type Db,
   forClaim,
   fromJson,
@@ -204,7 +205,11 @@ async function prepareRuns(db: Db, pass: PassContext, rows: ScenarioRun[]): Prom
   const statuses = new Map(
     (
       await selectIn(db, scenarioIds, (ids) =>
-        db.selectFrom("scenarios").select(["id", "status"]).where("id", "in", ids).execute(),
+        db
+          .selectFrom("scenarios")
+          .select(["id", "status"])
+          .where(anyOf(db, "id", ids))
+          .execute(),
       )
     ).map((s) => [s.id, s.status]),
   );
@@ -400,7 +405,7 @@ async function lastMessageOfRuns(
     db
       .selectFrom("messages")
       .select(["id", "run_id", "step_id"])
-      .where("run_id", "in", ids)
+      .where(anyOf(db, "run_id", ids))
       .where("status", "!=", "suppressed")
       .orderBy("id")
       .execute(),

@@ -3,7 +3,7 @@
 // evaluated for a whole batch of runs at once, one query per kind of question, so advancing thousands
 // of runs costs a handful of queries rather than thousands.
 import { z } from "zod";
-import { CHANNELS, type Channel, type Db, EVENT_TYPES, fromJson, selectIn } from "../db/index.js";
+import { anyOf, CHANNELS, type Channel, type Db, EVENT_TYPES, fromJson, selectIn } from "../db/index.js";
 import { reachableChannels } from "./reachability.js";
 
 const PROFILE_FIELDS = [
@@ -209,7 +209,7 @@ class FactCache {
             .selectFrom("orders")
             .select(["customer_id", (eb) => eb.fn.max("ordered_at").as("at")])
             .where("shop_id", "=", shopId)
-            .where("customer_id", "in", ids)
+            .where(anyOf(db, "customer_id", ids))
             .where("ordered_at", ">=", this.earliestEntry)
             .where("ordered_at", "<=", nowIso)
             .where("status", "not in", ["cancelled"])
@@ -227,7 +227,7 @@ class FactCache {
             .selectFrom("events")
             .select(["customer_id", (eb) => eb.fn.max("occurred_at").as("at")])
             .where("shop_id", "=", shopId)
-            .where("customer_id", "in", ids)
+            .where(anyOf(db, "customer_id", ids))
             .where("type", "in", leaf.eventTypes as never[])
             .where("occurred_at", ">=", this.earliestEntry)
             .where("occurred_at", "<=", nowIso)
@@ -265,7 +265,7 @@ class FactCache {
             .selectFrom("orders")
             .select(["customer_id", (eb) => eb.fn.max("ordered_at").as("at")])
             .where("shop_id", "=", shopId)
-            .where("customer_id", "in", ids)
+            .where(anyOf(db, "customer_id", ids))
             .where("ordered_at", "<=", nowIso)
             .where("status", "not in", ["cancelled", "returned"])
             .groupBy("customer_id")
@@ -333,7 +333,7 @@ class FactCache {
             .selectFrom("point_balances")
             .select(["customer_id", "balance"])
             .where("shop_id", "=", shopId)
-            .where("customer_id", "in", ids)
+            .where(anyOf(db, "customer_id", ids))
             .execute(),
         );
         return (s) => {
@@ -353,7 +353,7 @@ class FactCache {
         .selectFrom("customers")
         .select(["id as customer_id", ...PROFILE_FIELDS, "attributes"])
         .where("shop_id", "=", this.shopId)
-        .where("id", "in", ids)
+        .where(anyOf(this.db, "id", ids))
         .execute(),
     ) as Promise<Map<number, Record<string, unknown> & { attributes: string }>>;
     return this.profileCache;

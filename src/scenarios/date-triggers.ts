@@ -2,7 +2,7 @@
 // from data (a birthday, points expiring, a warranty ending, N days since the last order…); the
 // trigger's offset moves it (offsetDays −30: thirty days before). Queries read the shop's local day as
 // a UTC range, so they use the time indexes on both engines.
-import { type Db, jsonTextOf, monthDayOf, selectIn } from "../db/index.js";
+import { anyOf, type Db, jsonTextOf, monthDayOf, selectIn } from "../db/index.js";
 import type { DateSource, Trigger } from "./definition.js";
 import type { EntryCandidate } from "./entry.js";
 import { addDays, addMonths, localDayBounds } from "./local-time.js";
@@ -138,7 +138,7 @@ async function candidatesFor(
             .selectFrom("orders")
             .select(["customer_id", (eb) => eb.fn.min("ordered_at").as("first")])
             .where("shop_id", "=", shopId)
-            .where("customer_id", "in", ids)
+            .where(anyOf(db, "customer_id", ids))
             .where("status", "not in", ["cancelled"])
             .groupBy("customer_id")
             .execute(),
@@ -250,7 +250,7 @@ async function withoutRebought(db: Db, shopId: number, found: Found[]): Promise<
       .innerJoin("orders", "orders.id", "order_items.order_id")
       .select(["orders.customer_id", "order_items.product_id", "orders.id as order_id", "orders.ordered_at"])
       .where("orders.shop_id", "=", shopId)
-      .where("orders.customer_id", "in", ids)
+      .where(anyOf(db, "orders.customer_id", ids))
       .where("orders.status", "not in", ["cancelled", "returned"])
       .execute(),
   );

@@ -3,7 +3,7 @@
 // overlapping scan) enters nobody twice: runs are unique per scenario, customer and entry key.
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
-import { chunk, type Db, type NewScenarioRun, type Scenario, selectIn, toJson } from "../db/index.js";
+import { anyOf, chunk, type Db, type NewScenarioRun, type Scenario, selectIn, toJson } from "../db/index.js";
 import { evaluateCondition } from "./conditions.js";
 import type { ScenarioDefinition } from "./definition.js";
 
@@ -44,7 +44,7 @@ export async function enterRuns(
         .selectFrom("scenario_runs")
         .select(["customer_id", "status", "entry_key", (eb) => eb.fn.max("entered_at").as("last")])
         .where("scenario_id", "=", scenario.id)
-        .where("customer_id", "in", ids)
+        .where(anyOf(db, "customer_id", ids))
         .groupBy(["customer_id", "status", "entry_key"])
         .execute(),
   );
@@ -74,7 +74,7 @@ export async function enterRuns(
             .selectFrom("customers")
             .select("id")
             .where("shop_id", "=", shopId)
-            .where("id", "in", ids)
+            .where(anyOf(db, "id", ids))
             .where("merged_into_id", "is", null)
             .execute(),
       )

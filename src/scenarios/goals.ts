@@ -1,7 +1,7 @@
 // Exit goals: checked for every run the worker picks up, before any step, so nothing is sent after
 // the goal was met. An order placed since entry ends the run and is recorded as a conversion, credited
 // to the run's latest message (and its step); an exit event ends the run without one.
-import { selectIn } from "../db/index.js";
+import { anyOf, selectIn } from "../db/index.js";
 import { endRun, type PassContext, triggeredAt, type WorkingRun } from "./advance.js";
 
 export async function applyExitGoals(pass: PassContext, runs: WorkingRun[]): Promise<void> {
@@ -29,7 +29,7 @@ async function exitOnOrders(pass: PassContext, runs: WorkingRun[]): Promise<void
         .selectFrom("orders")
         .select(["id", "customer_id", "ordered_at", "total", "currency"])
         .where("shop_id", "=", shop)
-        .where("customer_id", "in", ids)
+        .where(anyOf(db, "customer_id", ids))
         .where("ordered_at", ">=", earliestTrigger(group))
         .where("ordered_at", "<=", nowIso)
         .where("status", "not in", ["cancelled"])

@@ -1,7 +1,7 @@
 // Guardrails against tiring customers: frequency caps (per channel and across channels) and quiet
 // hours per channel, in the shop's time zone. The shop sets defaults (shops.settings.guardrails), a
 // scenario may override them; transactional messages are exempt from both.
-import { type Channel, type Db, fromJson, type NewMessage, selectIn } from "../db/index.js";
+import { anyOf, type Channel, type Db, fromJson, type NewMessage, selectIn } from "../db/index.js";
 import type { FrequencyCap, Guardrails, ScenarioDefinition } from "./definition.js";
 
 /** What a shop gets until it says otherwise: one promotional message a day, three a week; no SMS, LINE or push at night. */
@@ -70,7 +70,7 @@ export class CapLedger {
         .selectFrom("messages")
         .select(["customer_id", "channel", "queued_at"])
         .where("shop_id", "=", shopId)
-        .where("customer_id", "in", ids)
+        .where(anyOf(db, "customer_id", ids))
         .where("queued_at", ">", since)
         .where("queued_at", "<=", now.toISOString())
         .where("message_class", "=", "promotional")

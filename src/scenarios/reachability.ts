@@ -1,7 +1,7 @@
 // Which channels a customer can be sent a message on: an address for the channel, not on the
 // suppression list (hard bounces, complaints, unsubscribes, LINE blocks) and, for promotional
 // messages, the customer's consent. Asked for a batch of customers at once.
-import { type Channel, type Db, selectIn } from "../db/index.js";
+import { anyOf, type Channel, type Db, selectIn } from "../db/index.js";
 
 export type MessageClass = "promotional" | "transactional";
 
@@ -45,7 +45,7 @@ export async function reachableChannels(
       .selectFrom("customers")
       .select(["id", "email", "phone", "line_user_id", "postal_code", "address"])
       .where("shop_id", "=", shopId)
-      .where("id", "in", ids)
+      .where(anyOf(db, "id", ids))
       .where("merged_into_id", "is", null)
       .execute(),
   );
@@ -56,7 +56,7 @@ export async function reachableChannels(
         .selectFrom("consents")
         .select(["customer_id", "channel"])
         .where("shop_id", "=", shopId)
-        .where("customer_id", "in", ids)
+        .where(anyOf(db, "customer_id", ids))
         .where("granted", "=", 1)
         .execute(),
     );
@@ -75,7 +75,7 @@ export async function reachableChannels(
         .selectFrom("suppressions")
         .select(["channel", "address"])
         .where("shop_id", "=", shopId)
-        .where("address", "in", slice)
+        .where(anyOf(db, "address", slice))
         .execute(),
     );
     for (const r of rows) suppressed.add(`${r.channel}:${r.address}`);

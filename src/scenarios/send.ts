@@ -3,7 +3,7 @@
 // (skip, recorded as suppressed), and queue the message in the outbox for the delivery pipeline. A
 // holdout run sends nothing: it is the control group.
 import { toIso } from "../core/clock.js";
-import { type Channel, type NewMessage, selectIn, toJson } from "../db/index.js";
+import { anyOf, type Channel, type NewMessage, selectIn, toJson } from "../db/index.js";
 import { completeStep, holdRun, type PassContext, type WorkingRun } from "./advance.js";
 import type { Step } from "./definition.js";
 import { CapLedger, effectiveGuardrails, longestCapWindow } from "./guardrails.js";
@@ -168,7 +168,7 @@ async function currentPoints(
       .selectFrom("point_balances")
       .select(["customer_id", "balance", "next_expiry_points", "next_expiry_at"])
       .where("shop_id", "=", shopId)
-      .where("customer_id", "in", ids)
+      .where(anyOf(pass.db, "customer_id", ids))
       .where("balance", ">", 0)
       .execute(),
   );
@@ -245,7 +245,7 @@ async function usualHours(
       .selectFrom("orders")
       .select(["customer_id", "ordered_at as at"])
       .where("shop_id", "=", shopId)
-      .where("customer_id", "in", ids)
+      .where(anyOf(db, "customer_id", ids))
       .where("ordered_at", ">=", since)
       .where("ordered_at", "<=", nowIso)
       .execute(),
@@ -255,7 +255,7 @@ async function usualHours(
       .selectFrom("messages")
       .select(["customer_id", "opened_at as at"])
       .where("shop_id", "=", shopId)
-      .where("customer_id", "in", ids)
+      .where(anyOf(db, "customer_id", ids))
       .where("opened_at", "is not", null)
       .where("opened_at", ">=", since)
       .execute(),

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { toIso } from "../core/clock.js";
 import { recordPointEntry } from "../customers/points.js";
-import { fromJson, selectIn, toJson } from "../db/index.js";
+import { anyOf, fromJson, selectIn, toJson } from "../db/index.js";
 import {
   completeStep,
   holdRun,
@@ -151,7 +151,7 @@ async function eventsSinceHold(
         .selectFrom("events")
         .select(["customer_id", (eb) => eb.fn.max("occurred_at").as("at")])
         .where("shop_id", "=", shopId)
-        .where("customer_id", "in", ids)
+        .where(anyOf(db, "customer_id", ids))
         .where("type", "in", eventTypes as never[])
         .where("occurred_at", ">=", since)
         .where("occurred_at", "<=", nowIso)
@@ -166,7 +166,7 @@ async function eventsSinceHold(
         .selectFrom("orders")
         .select(["customer_id", (eb) => eb.fn.max("ordered_at").as("at")])
         .where("shop_id", "=", shopId)
-        .where("customer_id", "in", ids)
+        .where(anyOf(db, "customer_id", ids))
         .where("ordered_at", ">=", since)
         .where("ordered_at", "<=", nowIso)
         .groupBy("customer_id")

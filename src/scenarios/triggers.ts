@@ -9,7 +9,7 @@
 // the simulated clock, so the data "arrives" as it did.
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
-import { type Db, jsonIsTrue, type Scenario, selectIn } from "../db/index.js";
+import { anyOf, type Db, jsonIsTrue, type Scenario, selectIn } from "../db/index.js";
 import { dateTriggerCandidates } from "./date-triggers.js";
 import type { ScenarioDefinition, Trigger } from "./definition.js";
 import { type EntryCandidate, enterRuns } from "./entry.js";
@@ -261,7 +261,7 @@ async function productsInCategory(
       .selectFrom("products")
       .select("id")
       .where("shop_id", "=", shopId)
-      .where("id", "in", slice)
+      .where(anyOf(db, "id", slice))
       .where("category_path", "like", `${prefix}%`)
       .execute(),
   );
@@ -300,7 +300,7 @@ async function orderTrigger(
         .selectFrom("orders")
         .select(["customer_id", (eb) => eb.fn.min("ordered_at").as("first")])
         .where("shop_id", "=", scenario.shop_id)
-        .where("customer_id", "in", ids)
+        .where(anyOf(db, "customer_id", ids))
         .where("status", "not in", ["cancelled"])
         .groupBy("customer_id")
         .execute(),
@@ -507,7 +507,7 @@ async function subscriptionDeliveryCounts(
       .select(["orders.id", "orders.customer_id", "orders.ordered_at"])
       .distinct()
       .where("orders.shop_id", "=", shopId)
-      .where("orders.customer_id", "in", ids)
+      .where(anyOf(db, "orders.customer_id", ids))
       .where("orders.status", "not in", ["cancelled", "returned"])
       .where(jsonIsTrue(db, "products.attributes", "subscription"))
       .execute(),
