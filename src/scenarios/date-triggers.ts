@@ -133,18 +133,8 @@ async function candidatesFor(
         .execute();
       let orders = rows;
       if (source.firstOnly) {
-        const firsts = await selectIn(db, [...new Set(rows.map((r) => r.customer_id!))], (ids) =>
-          db
-            .selectFrom("orders")
-            .select(["customer_id", (eb) => eb.fn.min("ordered_at").as("first")])
-            .where("shop_id", "=", shopId)
-            .where(anyOf(db, "customer_id", ids))
-            .where("status", "not in", ["cancelled"])
-            .groupBy("customer_id")
-            .execute(),
-        );
-        const first = new Map(firsts.map((r) => [r.customer_id, r.first]));
-        orders = rows.filter((r) => first.get(r.customer_id) === r.ordered_at);
+        const first = await firstOrderTimes(db, shopId, rows);
+        orders = rows.filter((r) => first.get(r.customer_id!) === r.ordered_at);
       }
       return orders.map((r) => ({
         customerId: r.customer_id!,
@@ -271,4 +261,24 @@ async function withoutRebought(db: Db, shopId: number, found: Found[]): Promise<
     const ctx = f.context as { product: { id: number } };
     return !rebought.has(`${f.customerId}:${ctx.product.id}`);
   });
+}
+
+/** When each of these orders' customers placed their first order (cancelled ones not counted). */
+export async function firstOrderTimes(
+  db: Db,
+  shopId: number,
+  orders: Array<{ customer_id: number | null }>,
+): Promise<Map<number, string>> {
+  const customerIds = [...new Set(orders.flatMap((o) => (o.customer_id === null ? [] : [o.customer_id])))];
+  const rows = await selectIn(db, customerIds, (ids) =>
+    db
+      .selectFrom("orders")
+      .select(["customer_id", (eb) => eb.fn.min("ordered_at").as("first")])
+      .where("shop_id", "=", shopId)
+      .where(anyOf(db, "customer_id", ids))
+      .where("status", "not in", ["cancelled"])
+      .groupBy("customer_id")
+      .execute(),
+  );
+  return new Map(rows.map((r) => [r.customer_id!, r.first as string]));
 }

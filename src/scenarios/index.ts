@@ -9,6 +9,7 @@ export {
   scenarioDefinitionSchema,
   type Trigger,
 } from "./definition.js";
+export { SETTLE_MS } from "./feed.js";
 export { DEFAULT_GUARDRAILS } from "./guardrails.js";
 export {
   enableLibraryScenario,
@@ -28,6 +29,6 @@ export {
   updateScenario,
 } from "./store.js";
 export { ensureTemplates, type TemplateInput } from "./templates.js";
-export { runTriggers, SETTLE_MS } from "./triggers.js";
+export { runTriggers } from "./triggers.js";
 export { validateDefinition } from "./validate.js";
 export { wakeWaitingRuns } from "./wakeups.js";

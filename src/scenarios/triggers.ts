@@ -2,28 +2,30 @@
 // enter them (entry.ts). Where a scenario has looked is kept per scenario and source in
 // scenario_cursors, so switching a scenario on starts it from that moment and a restart resumes.
 //
-// Live, new events and orders are read in id order. On PostgreSQL ids are handed out before commit, so
-// a row with a lower id can become visible after a higher one; rows are therefore read only once they
-// are SETTLE_MS old, by which time the transactions that wrote them have committed.
-// A backtest (simulate.ts) replays history instead: rows are read by the time they happened, up to
-// the simulated clock, so the data "arrives" as it did.
+// Events, orders, restocks and sign-ups are read as feeds (feed.ts): by id live, once settled, and by
+// time in a backtest.
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { anyOf, type Db, jsonIsTrue, type Scenario, selectIn } from "../db/index.js";
-import { dateTriggerCandidates } from "./date-triggers.js";
+import { dateTriggerCandidates, firstOrderTimes } from "./date-triggers.js";
 import type { ScenarioDefinition, Trigger } from "./definition.js";
 import { type EntryCandidate, enterRuns } from "./entry.js";
+import {
+  type FeedColumns,
+  type FeedOptions,
+  type FeedWindow,
+  feedWindow,
+  inWindow,
+  nextPosition,
+} from "./feed.js";
 import { addDays, atLocalTime, latestScheduleSlot, localDate } from "./local-time.js";
 import { activeScenarios, loadDefinition } from "./store.js";
 
-export const SETTLE_MS = 5_000;
 const BATCH = 2_000;
 /** A date trigger catches up at most this many missed days (a worker down over a weekend). */
 const MAX_CATCH_UP_DAYS = 7;
 
-export interface TriggerOptions {
-  /** Replay history by time instead of reading new rows by id (kizuna simulate). */
-  backtest?: boolean;
+export interface TriggerOptions extends FeedOptions {
   /** Only this shop's scenarios. */
   shopId?: number;
 }
@@ -189,15 +191,28 @@ async function enter(ctx: TriggerContext, candidates: EntryCandidate[]): Promise
   return enterRuns(ctx.db, ctx.clock, ctx.scenario, ctx.definition, candidates);
 }
 
-/** New rows of events (or orders) since the cursor: by id live, by time in a backtest. */
-function settledBefore(ctx: TriggerContext): string {
-  return settledTime(ctx.clock, ctx.options);
-}
+const EVENT_FEED: FeedColumns = { time: "occurred_at", written: "received_at" };
+const ORDER_FEED: FeedColumns = { time: "ordered_at", written: "created_at" };
 
-/** Rows are read up to this time: now in a backtest, SETTLE_MS ago live. */
-export function settledTime(clock: Clock, options: TriggerOptions): string {
-  const now = clock.now().getTime();
-  return toIso(options.backtest ? now : now - SETTLE_MS);
+/**
+ * Moves the scenario's cursor past the rows read (`read`: how many the query returned, when the caller
+ * kept fewer) and says whether a full batch means more to read.
+ */
+async function advance<R extends { id: number }>(
+  ctx: TriggerContext,
+  source: Source,
+  window: FeedWindow,
+  rows: R[],
+  timeOf: (row: R) => string,
+  entered: number,
+  read = rows.length,
+): Promise<TriggerPass> {
+  const more = read === window.limit;
+  const position = nextPosition(window, rows, timeOf, !more);
+  if (position !== null && position !== ctx.cursor) {
+    await setCursor(ctx.db, ctx.clock, ctx.scenario.shop_id, ctx.scenario.id, source, position);
+  }
+  return { entered, more: more && rows.length > 0 };
 }
 
 async function eventTrigger(
@@ -205,25 +220,17 @@ async function eventTrigger(
   trigger: Extract<Trigger, { type: "event" }>,
 ): Promise<TriggerPass> {
   const { db, scenario } = ctx;
-  const upTo = settledBefore(ctx);
-  let q = db
-    .selectFrom("events")
-    .select(["id", "customer_id", "type", "sku", "product_id", "properties", "occurred_at"])
-    .where("shop_id", "=", scenario.shop_id)
-    .where("type", "in", trigger.eventTypes)
-    .where("customer_id", "is not", null);
-  q = ctx.options.backtest
-    ? q
-        .where("occurred_at", ">", ctx.cursor)
-        .where("occurred_at", "<=", upTo)
-        .orderBy("occurred_at")
-        .orderBy("id")
-    : q.where("id", ">", Number(ctx.cursor)).where("received_at", "<=", upTo).orderBy("id");
-  const rows = await q.limit(BATCH).execute();
-  if (rows.length === 0) {
-    if (ctx.options.backtest) await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "events", upTo);
-    return { entered: 0, more: false };
-  }
+  const window = feedWindow(ctx.clock, ctx.options, ctx.cursor, BATCH);
+  const rows = await inWindow(
+    db
+      .selectFrom("events")
+      .select(["id", "customer_id", "type", "sku", "product_id", "properties", "occurred_at"])
+      .where("shop_id", "=", scenario.shop_id)
+      .where("type", "in", trigger.eventTypes)
+      .where("customer_id", "is not", null),
+    window,
+    EVENT_FEED,
+  ).execute();
   let matching = rows;
   if (trigger.skus) {
     const skus = new Set(trigger.skus);
@@ -243,10 +250,7 @@ async function eventTrigger(
       },
     })),
   );
-  const last = rows[rows.length - 1];
-  const position = ctx.options.backtest ? (rows.length < BATCH ? upTo : last.occurred_at) : String(last.id);
-  await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "events", position);
-  return { entered, more: rows.length === BATCH };
+  return advance(ctx, "events", window, rows, (r) => r.occurred_at, entered);
 }
 
 async function productsInCategory(
@@ -273,40 +277,22 @@ async function orderTrigger(
   trigger: Extract<Trigger, { type: "order" }>,
 ): Promise<TriggerPass> {
   const { db, scenario } = ctx;
-  const upTo = settledBefore(ctx);
-  let q = db
-    .selectFrom("orders")
-    .select(["id", "customer_id", "external_id", "channel", "total", "currency", "ordered_at", "created_at"])
-    .where("shop_id", "=", scenario.shop_id)
-    .where("customer_id", "is not", null)
-    .where("status", "not in", ["cancelled", "returned"]);
-  if (trigger.channels) q = q.where("channel", "in", trigger.channels);
-  q = ctx.options.backtest
-    ? q
-        .where("ordered_at", ">", ctx.cursor)
-        .where("ordered_at", "<=", upTo)
-        .orderBy("ordered_at")
-        .orderBy("id")
-    : q.where("id", ">", Number(ctx.cursor)).where("created_at", "<=", upTo).orderBy("id");
-  const rows = await q.limit(BATCH).execute();
-  if (rows.length === 0) {
-    if (ctx.options.backtest) await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "orders", upTo);
-    return { entered: 0, more: false };
-  }
+  const window = feedWindow(ctx.clock, ctx.options, ctx.cursor, BATCH);
+  const rows = await inWindow(
+    db
+      .selectFrom("orders")
+      .select(["id", "customer_id", "external_id", "channel", "total", "currency", "ordered_at"])
+      .where("shop_id", "=", scenario.shop_id)
+      .where("customer_id", "is not", null)
+      .where("status", "not in", ["cancelled", "returned"])
+      .$if(trigger.channels !== undefined, (q) => q.where("channel", "in", trigger.channels!)),
+    window,
+    ORDER_FEED,
+  ).execute();
   let matching = rows;
   if (trigger.firstOrderOnly) {
-    const earlier = await selectIn(db, [...new Set(rows.map((r) => r.customer_id!))], (ids) =>
-      db
-        .selectFrom("orders")
-        .select(["customer_id", (eb) => eb.fn.min("ordered_at").as("first")])
-        .where("shop_id", "=", scenario.shop_id)
-        .where(anyOf(db, "customer_id", ids))
-        .where("status", "not in", ["cancelled"])
-        .groupBy("customer_id")
-        .execute(),
-    );
-    const first = new Map(earlier.map((r) => [r.customer_id, r.first]));
-    matching = rows.filter((r) => first.get(r.customer_id) === r.ordered_at);
+    const first = await firstOrderTimes(db, scenario.shop_id, rows);
+    matching = rows.filter((r) => first.get(r.customer_id!) === r.ordered_at);
   }
   let deliveryCounts: Map<number, number> | null = null;
   if (trigger.subscriptionDeliveries) {
@@ -331,10 +317,7 @@ async function orderTrigger(
       },
     })),
   );
-  const last = rows[rows.length - 1];
-  const position = ctx.options.backtest ? (rows.length < BATCH ? upTo : last.ordered_at) : String(last.id);
-  await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "orders", position);
-  return { entered, more: rows.length === BATCH };
+  return advance(ctx, "orders", window, rows, (r) => r.ordered_at, entered);
 }
 
 /** Restock events fan out to the customers who viewed (and did not buy), favourited or asked. */
@@ -344,21 +327,18 @@ async function restockTrigger(
 ): Promise<TriggerPass> {
   const { db, scenario } = ctx;
   const shopId = scenario.shop_id;
-  const upTo = settledBefore(ctx);
-  let q = db
-    .selectFrom("events")
-    .select(["id", "product_id", "sku", "occurred_at"])
-    .where("shop_id", "=", shopId)
-    .where("type", "=", "restock")
-    .where("product_id", "is not", null);
-  q = ctx.options.backtest
-    ? q
-        .where("occurred_at", ">", ctx.cursor)
-        .where("occurred_at", "<=", upTo)
-        .orderBy("occurred_at")
-        .orderBy("id")
-    : q.where("id", ">", Number(ctx.cursor)).where("received_at", "<=", upTo).orderBy("id");
-  const restocks = await q.limit(100).execute();
+  // Each restock fans out to many customers: fewer per pass.
+  const window = feedWindow(ctx.clock, ctx.options, ctx.cursor, 100);
+  const restocks = await inWindow(
+    db
+      .selectFrom("events")
+      .select(["id", "product_id", "sku", "occurred_at"])
+      .where("shop_id", "=", shopId)
+      .where("type", "=", "restock")
+      .where("product_id", "is not", null),
+    window,
+    EVENT_FEED,
+  ).execute();
   let entered = 0;
   const interestTypes = {
     viewed: "product_view",
@@ -410,19 +390,7 @@ async function restockTrigger(
       })),
     );
   }
-  const last = restocks[restocks.length - 1];
-  const position =
-    restocks.length === 0
-      ? ctx.options.backtest
-        ? upTo
-        : ctx.cursor
-      : ctx.options.backtest
-        ? restocks.length < 100
-          ? upTo
-          : last.occurred_at
-        : String(last.id);
-  if (position !== ctx.cursor) await setCursor(db, ctx.clock, shopId, scenario.id, "restock", position);
-  return { entered, more: restocks.length === 100 };
+  return advance(ctx, "restock", window, restocks, (r) => r.occurred_at, entered);
 }
 
 async function dateTrigger(
@@ -530,39 +498,27 @@ async function subscriptionDeliveryCounts(
 /** New members since the cursor: by id live, by creation time in a backtest. */
 async function signupTrigger(ctx: TriggerContext): Promise<TriggerPass> {
   const { db, scenario } = ctx;
-  const upTo = settledBefore(ctx);
-  let q = db
-    .selectFrom("customers")
-    .select(["id", "created_at"])
-    .where("shop_id", "=", scenario.shop_id)
-    .where("merged_into_id", "is", null);
-  q = ctx.options.backtest
-    ? q
-        .where("created_at", ">", ctx.cursor)
-        .where("created_at", "<=", upTo)
-        .orderBy("created_at")
-        .orderBy("id")
-    : q.where("id", ">", Number(ctx.cursor)).orderBy("id");
-  const batch = await q.limit(BATCH).execute();
-  // Live, created_at may be back-dated (an import, a late webhook) and so does not grow with the id:
-  // stop at the first profile that has not settled yet rather than move the cursor past it.
-  const unsettled = ctx.options.backtest ? -1 : batch.findIndex((r) => r.created_at > upTo);
+  const window = feedWindow(ctx.clock, ctx.options, ctx.cursor, BATCH);
+  const batch = await inWindow(
+    db
+      .selectFrom("customers")
+      .select(["id", "created_at"])
+      .where("shop_id", "=", scenario.shop_id)
+      .where("merged_into_id", "is", null),
+    window,
+    // Live, created_at may be back-dated (an import, a late webhook) and so does not grow with the id:
+    // the batch is cut at the first profile that has not settled yet rather than read past it.
+    { time: "created_at", written: null },
+  ).execute();
+  const unsettled = window.backtest ? -1 : batch.findIndex((r) => r.created_at > window.upTo);
   const rows = unsettled === -1 ? batch : batch.slice(0, unsettled);
-  if (rows.length === 0) {
-    if (ctx.options.backtest)
-      await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "customers", upTo);
-    return { entered: 0, more: false };
-  }
   // Members who joined before the scenario was switched on (an import of the existing base) are not new.
-  const since = ctx.options.backtest ? null : scenario.activated_at;
+  const since = window.backtest ? null : scenario.activated_at;
   const entered = await enter(
     ctx,
     rows
       .filter((r) => since === null || r.created_at >= since)
       .map((r) => ({ customerId: r.id, entryKey: "signup", context: { signedUpAt: r.created_at } })),
   );
-  const last = rows[rows.length - 1];
-  const position = ctx.options.backtest ? (rows.length < BATCH ? upTo : last.created_at) : String(last.id);
-  await setCursor(db, ctx.clock, scenario.shop_id, scenario.id, "customers", position);
-  return { entered, more: rows.length === BATCH };
+  return advance(ctx, "customers", window, rows, (r) => r.created_at, entered, batch.length);
 }

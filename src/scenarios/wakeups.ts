@@ -4,11 +4,13 @@
 // The step pass then decides what the news means (steps.ts, goals.ts); a run woken for nothing goes
 // back to sleep until the same time. One reader per shop and source (cursors `wake:<shop>` and
 // `wake-orders:<shop>` under scenario 0), only for shops whose scenarios need it.
+import { sql } from "kysely";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
-import { chunk, type Db } from "../db/index.js";
+import { anyOf, chunk, type Db } from "../db/index.js";
+import { feedWindow, inWindow, nextPosition, settledTime } from "./feed.js";
 import { activeScenarios, loadDefinition } from "./store.js";
-import { getCursor, maxId, setCursor, settledTime, type TriggerOptions } from "./triggers.js";
+import { getCursor, maxId, setCursor, type TriggerOptions } from "./triggers.js";
 
 const BATCH = 5_000;
 
@@ -51,28 +53,25 @@ async function wakeFrom(
   source: string,
 ): Promise<number> {
   const cursor = await getCursor(db, 0, source);
-  const upTo = settledTime(clock, options);
   if (cursor === null) {
-    await setCursor(db, clock, shopId, 0, source, options.backtest ? upTo : String(await maxId(db, table)));
+    const start = options.backtest ? settledTime(clock, options) : String(await maxId(db, table));
+    await setCursor(db, clock, shopId, 0, source, start);
     return 0;
   }
-  const timeColumn = table === "events" ? "occurred_at" : "ordered_at";
-  let q = db
-    .selectFrom(table)
-    .select(["id", "customer_id", `${timeColumn} as at`])
-    .where("shop_id", "=", shopId)
-    .where("customer_id", "is not", null);
-  q = options.backtest
-    ? q.where(timeColumn, ">", cursor).where(timeColumn, "<=", upTo).orderBy(timeColumn).orderBy("id")
-    : q
-        .where("id", ">", Number(cursor))
-        .where(table === "events" ? "received_at" : "created_at", "<=", upTo)
-        .orderBy("id");
-  const rows = await q.limit(BATCH).execute();
-  if (rows.length === 0) {
-    if (options.backtest) await setCursor(db, clock, shopId, 0, source, upTo);
-    return 0;
-  }
+  const window = feedWindow(clock, options, cursor, BATCH);
+  const columns =
+    table === "events"
+      ? { time: "occurred_at", written: "received_at" }
+      : { time: "ordered_at", written: "created_at" };
+  const rows = await inWindow(
+    db
+      .selectFrom(table)
+      .select(["id", "customer_id", sql.ref<string>(columns.time).as("at")])
+      .where("shop_id", "=", shopId)
+      .where("customer_id", "is not", null),
+    window,
+    columns,
+  ).execute();
   const customers = [...new Set(rows.map((r) => r.customer_id as number))];
   let woken = 0;
   for (const part of chunk(customers, 1_000)) {
@@ -80,15 +79,14 @@ async function wakeFrom(
       .updateTable("scenario_runs")
       .set({ next_at: toIso(clock.now()) })
       .where("shop_id", "=", shopId)
-      .where("customer_id", "in", part)
+      .where(anyOf(db, "customer_id", part))
       .where("status", "=", "active")
       // An order may meet an exit goal of any run; an event matters only to a run waiting for one.
       .$if(table === "events", (qb) => qb.where("waiting_for", "is not", null))
       .executeTakeFirst();
     woken += Number(result.numUpdatedRows ?? 0n);
   }
-  const last = rows[rows.length - 1];
-  const position = options.backtest ? (rows.length < BATCH ? upTo : String(last.at)) : String(last.id);
-  await setCursor(db, clock, shopId, 0, source, position);
+  const position = nextPosition(window, rows, (r) => String(r.at), rows.length < BATCH);
+  if (position !== null && position !== cursor) await setCursor(db, clock, shopId, 0, source, position);
   return woken;
 }
