@@ -29,7 +29,7 @@ export interface CampaignView {
   createdAt: string;
 }
 
-function toView(row: Campaign): CampaignView {
+export function toView(row: Campaign): CampaignView {
   return {
     id: row.id,
     name: row.name,
@@ -90,7 +90,7 @@ export async function createCampaign(
   return toView(row);
 }
 
-async function findCampaign(db: Db, shopId: number, id: number): Promise<Campaign> {
+export async function findCampaign(db: Db, shopId: number, id: number): Promise<Campaign> {
   const row = await db
     .selectFrom("campaigns")
     .selectAll()

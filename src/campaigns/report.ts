@@ -7,7 +7,7 @@ import type { Db } from "../db/index.js";
 import { evaluateCondition } from "../scenarios/conditions.js";
 import { CapLedger, longestCapWindow, shopGuardrails } from "../scenarios/guardrails.js";
 import { reachableChannels } from "../scenarios/reachability.js";
-import { getCampaign } from "./campaigns.js";
+import { findCampaign, toView } from "./campaigns.js";
 import { campaignInputSchema } from "./definition.js";
 
 export interface AudiencePreview {
@@ -100,12 +100,8 @@ export interface CampaignReport {
 }
 
 export async function campaignReport(db: Db, shopId: number, id: number): Promise<CampaignReport> {
-  const campaign = await getCampaign(db, shopId, id);
-  const row = await db
-    .selectFrom("campaigns")
-    .select("scenario_id")
-    .where("id", "=", id)
-    .executeTakeFirstOrThrow();
+  const row = await findCampaign(db, shopId, id);
+  const campaign = toView(row);
   const empty: CampaignReport = {
     id,
     status: campaign.status,

@@ -29,3 +29,10 @@ export function toIso(value: Date | string | number): string {
   if (Number.isNaN(d.getTime())) throw new RangeError(`invalid date: ${String(value)}`);
   return d.toISOString();
 }
+
+/** The earliest of some ISO timestamps (they sort as text); `fallback` when there are none. */
+export function earliestIso(values: Iterable<string>, fallback: string): string {
+  let earliest: string | undefined;
+  for (const v of values) if (earliest === undefined || v < earliest) earliest = v;
+  return earliest ?? fallback;
+}

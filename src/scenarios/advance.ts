@@ -23,7 +23,7 @@ import {
 } from "../db/index.js";
 import type { ScenarioDefinition, Step } from "./definition.js";
 import { applyExitGoals } from "./goals.js";
-import { type EffectiveGuardrails, shopGuardrails } from "./guardrails.js";
+import { type EffectiveGuardrails, guardrailsFromSettings } from "./guardrails.js";
 import { executeStep, type StepBatch } from "./steps.js";
 import { loadDefinition } from "./store.js";
 
@@ -185,7 +185,7 @@ export async function advanceDueRuns(db: Db, clock: Clock, limit = DEFAULT_CLAIM
 async function loadShop(db: Db, shopId: number): Promise<ShopInfo> {
   const shop = await db
     .selectFrom("shops")
-    .select(["id", "timezone", "currency", "locale"])
+    .select(["id", "timezone", "currency", "locale", "settings"])
     .where("id", "=", shopId)
     .executeTakeFirstOrThrow();
   return {
@@ -193,7 +193,7 @@ async function loadShop(db: Db, shopId: number): Promise<ShopInfo> {
     zone: shop.timezone,
     currency: shop.currency,
     locale: shop.locale,
-    guardrails: await shopGuardrails(db, shopId),
+    guardrails: guardrailsFromSettings(shop.settings),
   };
 }
 

@@ -2,7 +2,9 @@
 // entry?", "reachable on LINE?", "more than 500 points?"). A condition is a small JSON tree; it is
 // evaluated for a whole batch of runs at once, one query per kind of question, so advancing thousands
 // of runs costs a handful of queries rather than thousands.
+
 import { z } from "zod";
+import { earliestIso } from "../core/clock.js";
 import { anyOf, CHANNELS, type Channel, type Db, EVENT_TYPES, fromJson, selectIn } from "../db/index.js";
 import { reachableChannels } from "./reachability.js";
 
@@ -168,8 +170,8 @@ class FactCache {
   ) {
     this.customerIds = [...new Set(subjects.map((s) => s.customerId))].sort((a, b) => a - b);
     this.runIds = subjects.flatMap((s) => (s.runId === undefined ? [] : [s.runId]));
-    this.earliestEntry = subjects.reduce(
-      (m, s) => (s.enteredAt < m ? s.enteredAt : m),
+    this.earliestEntry = earliestIso(
+      subjects.map((s) => s.enteredAt),
       subjects[0].enteredAt,
     );
     this.nowIso = now.toISOString();

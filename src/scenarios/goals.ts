@@ -1,6 +1,7 @@
 // Exit goals: checked for every run the worker picks up, before any step, so nothing is sent after
 // the goal was met. An order placed since entry ends the run and is recorded as a conversion, credited
 // to the run's latest message (and its step); an exit event ends the run without one.
+import { earliestIso } from "../core/clock.js";
 import { anyOf, selectIn } from "../db/index.js";
 import { endRun, type PassContext, triggeredAt, type WorkingRun } from "./advance.js";
 
@@ -16,7 +17,7 @@ export async function applyExitGoals(pass: PassContext, runs: WorkingRun[]): Pro
 }
 
 function earliestTrigger(runs: WorkingRun[]): string {
-  return runs.reduce((m, r) => (triggeredAt(r) < m ? triggeredAt(r) : m), triggeredAt(runs[0]));
+  return earliestIso(runs.map(triggeredAt), triggeredAt(runs[0]));
 }
 
 async function exitOnOrders(pass: PassContext, runs: WorkingRun[]): Promise<void> {

@@ -24,7 +24,12 @@ export interface EffectiveGuardrails {
 
 export async function shopGuardrails(db: Db, shopId: number): Promise<EffectiveGuardrails> {
   const row = await db.selectFrom("shops").select("settings").where("id", "=", shopId).executeTakeFirst();
-  const settings = fromJson<{ guardrails?: Guardrails }>(row?.settings);
+  return guardrailsFromSettings(row?.settings);
+}
+
+/** The shop's rules from its settings document (shops.settings), defaults where it says nothing. */
+export function guardrailsFromSettings(settingsJson: string | undefined): EffectiveGuardrails {
+  const settings = fromJson<{ guardrails?: Guardrails }>(settingsJson);
   return {
     frequencyCaps: settings.guardrails?.frequencyCaps ?? DEFAULT_GUARDRAILS.frequencyCaps,
     quietHours: { ...DEFAULT_GUARDRAILS.quietHours, ...(settings.guardrails?.quietHours ?? {}) },

@@ -175,8 +175,9 @@ export const scenarioRoutes: RoutePlugin = async (instance, { ctx }) => {
       },
     },
     async (request) => {
-      const scenario = await getScenario(db, shopIdOf(request), request.params.key);
-      return { ...scenario, steps: await scenarioStepStats(db, scenario) };
+      const shopId = shopIdOf(request);
+      const scenario = await getScenario(db, shopId, request.params.key);
+      return { ...scenario, steps: await scenarioStepStats(db, shopId, scenario) };
     },
   );
 

@@ -15,7 +15,11 @@ export interface StepStats {
   revenue: number;
 }
 
-export async function scenarioStepStats(db: Db, scenario: ScenarioView): Promise<StepStats[]> {
+export async function scenarioStepStats(
+  db: Db,
+  shopId: number,
+  scenario: ScenarioView,
+): Promise<StepStats[]> {
   const passed = await db
     .selectFrom("scenario_run_steps")
     .select(["step_id", (eb) => eb.fn.countAll<number>().as("n")])
@@ -31,7 +35,7 @@ export async function scenarioStepStats(db: Db, scenario: ScenarioView): Promise
       (eb) => eb.fn.count<number>("opened_at").as("opened"),
       (eb) => eb.fn.count<number>("clicked_at").as("clicked"),
     ])
-    .where("shop_id", "=", await shopOf(db, scenario.id))
+    .where("shop_id", "=", shopId)
     .where("scenario_id", "=", scenario.id)
     .groupBy(["step_id", "status"])
     .execute();
@@ -61,13 +65,4 @@ export async function scenarioStepStats(db: Db, scenario: ScenarioView): Promise
       revenue: Number(converted?.revenue ?? 0),
     };
   });
-}
-
-async function shopOf(db: Db, scenarioId: number): Promise<number> {
-  const row = await db
-    .selectFrom("scenarios")
-    .select("shop_id")
-    .where("id", "=", scenarioId)
-    .executeTakeFirstOrThrow();
-  return row.shop_id;
 }

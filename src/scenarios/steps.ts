@@ -1,6 +1,6 @@
 // What each kind of step does, for a batch of runs standing on the same step.
 import { randomBytes } from "node:crypto";
-import { toIso } from "../core/clock.js";
+import { earliestIso, toIso } from "../core/clock.js";
 import { recordPointEntry } from "../customers/points.js";
 import { anyOf, fromJson, selectIn, toJson } from "../db/index.js";
 import {
@@ -137,7 +137,10 @@ async function eventsSinceHold(
   types: string[],
 ): Promise<Set<number>> {
   const { db, nowIso } = pass;
-  const since = runs.reduce((m, r) => (currentHold(r)!.since < m ? currentHold(r)!.since : m), nowIso);
+  const since = earliestIso(
+    runs.map((r) => currentHold(r)!.since),
+    nowIso,
+  );
   const customerIds = [...new Set(runs.map((r) => r.row.customer_id))];
   const latest = new Map<number, string>();
   const note = (customerId: number | null, at: string | null) => {
