@@ -8,14 +8,7 @@ import { shopIdOf } from "../http/auth.js";
 import type { RoutePlugin } from "../http/context.js";
 import { enableLibraryScenario, LIBRARY } from "./library/index.js";
 import { scenarioStepStats } from "./stats.js";
-import {
-  createScenario,
-  getScenario,
-  listScenarios,
-  type ScenarioView,
-  setScenarioStatus,
-  updateScenario,
-} from "./store.js";
+import { createScenario, getScenario, listScenarios, setScenarioStatus, updateScenario } from "./store.js";
 
 const tags = ["scenarios"];
 const keyParams = z.object({ key: z.string().min(1).max(64) });
