@@ -1,4 +1,5 @@
-// Benchmarks: `npm run bench -- ingest|scenarios [--json] [--engine sqlite|postgres|both] [--seconds N]`
+// Benchmarks: `npm run bench -- ingest|scenarios|delivery [--json] [--engine sqlite|postgres|both] [--seconds N]`
+// (delivery: --messages N emails, default 20,000; --connections N SMTP connections; --batch N per claim)
 // (scenarios: --runs N active runs, default 1,000,000; --claim N runs per pass; --workers N on PostgreSQL)
 // (--postgres-url URL: the server to create a scratch database on; --cpu-prof DIR: profile the server;
 // --only NAME: run one measurement, e.g. events-single).
@@ -6,11 +7,12 @@
 // JSON object {"results":[{"name","engine",<figure>...}]}, for CI to keep and compare.
 import { cpus, loadavg, totalmem } from "node:os";
 import type { Engine } from "../src/db/index.js";
+import { benchDelivery } from "./delivery.js";
 import { type BenchResult, benchImportOrders, benchIngest, type IngestOptions } from "./ingest.js";
 import { benchScenarios } from "./scenarios.js";
 
 const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
-const BENCHMARKS = ["ingest", "scenarios"] as const;
+const BENCHMARKS = ["ingest", "scenarios", "delivery"] as const;
 
 interface Args {
   benchmark: (typeof BENCHMARKS)[number];
@@ -23,12 +25,16 @@ interface Args {
   runs: number;
   claim: number;
   workers: number;
+  messages: number;
+  connections: number;
+  batch: number;
 }
 
 function usage(problem: string): never {
   console.error(`${problem}
-usage: npm run bench -- ingest|scenarios [--json] [--engine sqlite|postgres|both] [--seconds N]
-         [--postgres-url URL] [--cpu-prof DIR] [--only NAME] [--runs N] [--claim N] [--workers N]`);
+usage: npm run bench -- ingest|scenarios|delivery [--json] [--engine sqlite|postgres|both] [--seconds N]
+         [--postgres-url URL] [--cpu-prof DIR] [--only NAME] [--runs N] [--claim N] [--workers N]
+         [--messages N] [--connections N] [--batch N]`);
   process.exit(2);
 }
 
@@ -42,6 +48,9 @@ function parseArgs(argv: string[]): Args {
     runs: 1_000_000,
     claim: 1_000,
     workers: 3,
+    messages: 20_000,
+    connections: 8,
+    batch: 500,
   };
   const rest = [...argv];
   const name = rest.shift();
@@ -73,6 +82,18 @@ function parseArgs(argv: string[]): Args {
       args.claim = Number(value());
       if (!(Number.isInteger(args.claim) && args.claim >= 1 && args.claim <= 10_000))
         usage("--claim: 1 to 10000");
+    } else if (flag === "--messages") {
+      args.messages = Number(value());
+      if (!(Number.isInteger(args.messages) && args.messages >= 100))
+        usage("--messages: a whole number, at least 100");
+    } else if (flag === "--connections") {
+      args.connections = Number(value());
+      if (!(Number.isInteger(args.connections) && args.connections >= 1 && args.connections <= 50))
+        usage("--connections: 1 to 50");
+    } else if (flag === "--batch") {
+      args.batch = Number(value());
+      if (!(Number.isInteger(args.batch) && args.batch >= 1 && args.batch <= 10_000))
+        usage("--batch: 1 to 10000");
     } else usage(`unknown option ${flag}`);
   }
   return args;
@@ -95,6 +116,7 @@ function figureOf(r: BenchResult): [string, string] {
   if (r.events_per_second !== undefined) return ["events_per_second", String(r.events_per_second)];
   if (r.orders_per_second !== undefined) return ["orders_per_second", String(r.orders_per_second)];
   if (r.steps_per_second !== undefined) return ["steps_per_second", String(r.steps_per_second)];
+  if (r.messages_per_second !== undefined) return ["messages_per_second", String(r.messages_per_second)];
   return ["-", "pending"];
 }
 
@@ -102,7 +124,7 @@ const cell = (value: number | undefined) => (value === undefined ? "" : String(v
 
 function printTable(results: BenchResult[], info: Record<string, string>, log: (line: string) => void): void {
   const rows = [
-    ["engine", "name", "figure", "value", "req/s", "p99 ms", "server cpu %", "per cpu-s", "note"],
+    ["engine", "name", "figure", "value", "req/s", "p99 ms", "server cpu %", "per cpu-s", "peak MB", "note"],
     ...results.map((r) => [
       r.engine,
       r.name,
@@ -111,6 +133,7 @@ function printTable(results: BenchResult[], info: Record<string, string>, log: (
       cell(r.latency_p99_ms),
       cell(r.server_cpu_percent),
       cell(r.events_per_server_cpu_second),
+      cell(r.peak_rss_mb),
       r.note ?? "",
     ]),
   ];
@@ -143,6 +166,18 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const results: BenchResult[] = [];
   for (const engine of args.engines) {
+    if (args.benchmark === "delivery") {
+      results.push(
+        await benchDelivery(engine, {
+          postgresUrl: args.postgresUrl,
+          messages: args.messages,
+          connections: args.connections,
+          batch: args.batch,
+          log,
+        }),
+      );
+      continue;
+    }
     if (args.benchmark === "scenarios") {
       results.push(
         await benchScenarios(engine, {
@@ -169,7 +204,8 @@ async function main(): Promise<void> {
       (r) =>
         r.events_per_second !== undefined ||
         r.orders_per_second !== undefined ||
-        r.steps_per_second !== undefined,
+        r.steps_per_second !== undefined ||
+        r.messages_per_second !== undefined,
     );
     console.log(JSON.stringify({ machine: info, results: measured }));
   }

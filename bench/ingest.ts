@@ -38,6 +38,10 @@ export interface BenchResult {
   events_per_server_cpu_second?: number;
   /** scenario-steps: steps completed per second, and what the measurement covered. */
   steps_per_second?: number;
+  /** deliver-email: messages rendered, sent and recorded per second, and the worker's peak memory. */
+  messages_per_second?: number;
+  peak_rss_mb?: number;
+  at?: string;
   steps?: number;
   runs_claimed?: number;
   active_runs?: number;

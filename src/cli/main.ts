@@ -5,6 +5,7 @@ import { registerCampaignCommand } from "./commands/campaign.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerImportCommand } from "./commands/import.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerPostalCommand } from "./commands/postal.js";
 import { registerScenarioCommand } from "./commands/scenario.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerShopCommand } from "./commands/shop.js";
@@ -27,6 +28,7 @@ registerShopifyCommand(program);
 registerScenarioCommand(program);
 registerCampaignCommand(program);
 registerSimulateCommand(program);
+registerPostalCommand(program);
 
 try {
   await program.parseAsync(process.argv);

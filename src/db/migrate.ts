@@ -5,6 +5,7 @@ import { foundation } from "./migrations/0001_foundation.js";
 import { integrations } from "./migrations/0002_integrations.js";
 import { scenarios } from "./migrations/0003_scenarios.js";
 import { campaigns } from "./migrations/0004_campaigns.js";
+import { delivery } from "./migrations/0005_delivery.js";
 import type { EngineMigration } from "./migrations/types.js";
 
 /** Append only: a released migration is never edited, a new one is added below it. */
@@ -13,6 +14,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ["0002_integrations", integrations],
   ["0003_scenarios", scenarios],
   ["0004_campaigns", campaigns],
+  ["0005_delivery", delivery],
 ];
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

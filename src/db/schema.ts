@@ -249,6 +249,12 @@ export interface Schema {
   scenario_cursors: ScenarioCursorTable;
   templates: TemplateTable;
   messages: MessageTable;
+  message_events: MessageEventTable;
+  channel_settings: ChannelSettingTable;
+  push_subscriptions: PushSubscriptionTable;
+  line_link_codes: LineLinkCodeTable;
+  customer_preferences: CustomerPreferenceTable;
+  short_links: ShortLinkTable;
   suppressions: SuppressionTable;
   conversions: ConversionTable;
   campaigns: CampaignTable;
@@ -437,6 +443,74 @@ export interface MessageTable {
   sent_at: Timestamp | null;
   opened_at: Timestamp | null;
   clicked_at: Timestamp | null;
+  updated_at: Timestamp;
+  /** When the delivery worker may take it (queued, deferred) or take it over (its lease, while rendering or sending). */
+  due_at: Timestamp | null;
+  attempts: Generated<number>;
+  /** The address it went to (email, phone, LINE user id, push endpoint), as it was at sending. */
+  address: string | null;
+  /** The provider's id for it (SMTP queue id, Twilio SID, LINE request id). */
+  provider_id: string | null;
+  delivered_at: Timestamp | null;
+  converted_at: Timestamp | null;
+}
+
+/** Every state change of a message, and what happened to it (open, click, unsubscribe, complaint). */
+export interface MessageEventTable {
+  id: Id;
+  shop_id: number;
+  message_id: number;
+  type: string;
+  reason: string | null;
+  detail: JsonText | null;
+  at: Timestamp;
+}
+
+export interface ChannelSettingTable {
+  shop_id: number;
+  channel: Channel;
+  provider: string;
+  settings: JsonText;
+  sealed_secrets: string | null;
+  paused_at: Timestamp | null;
+  paused_reason: string | null;
+  updated_at: Timestamp;
+}
+
+export interface PushSubscriptionTable {
+  id: Id;
+  shop_id: number;
+  customer_id: number | null;
+  visitor_id: string | null;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface LineLinkCodeTable {
+  shop_id: number;
+  code: string;
+  customer_id: number;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  line_user_id: string | null;
+}
+
+export interface ShortLinkTable {
+  code: string;
+  shop_id: number;
+  message_id: number;
+  url: string;
+  created_at: Timestamp;
+}
+
+export interface CustomerPreferenceTable {
+  shop_id: number;
+  customer_id: number;
+  categories: JsonText;
+  frequency: "all" | "weekly" | "monthly";
   updated_at: Timestamp;
 }
 

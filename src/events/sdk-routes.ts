@@ -8,7 +8,12 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { RoutePlugin } from "../http/context.js";
 
 /** Paths (as registered under /v1 by the app) that storefront pages call across origins. */
-export const STOREFRONT_CORS_PATHS: ReadonlySet<string> = new Set(["/v1/events", "/v1/identify"]);
+export const STOREFRONT_CORS_PATHS: ReadonlySet<string> = new Set([
+  "/v1/events",
+  "/v1/identify",
+  "/v1/push/vapid-public-key",
+  "/v1/push/subscriptions",
+]);
 
 // kizuna.js sits next to this file in src/; compiled code runs from dist/src/events/, three levels
 // below the package root, and tsc does not copy .js sources, so look in src/ from there too.
@@ -49,7 +54,7 @@ async function preflight(_request: FastifyRequest, reply: FastifyReply) {
   allowStorefrontOrigins(reply);
   return reply
     .code(204)
-    .header("access-control-allow-methods", "POST, OPTIONS")
+    .header("access-control-allow-methods", "GET, POST, DELETE, OPTIONS")
     .header("access-control-allow-headers", "Authorization, Content-Type")
     .header("access-control-max-age", "86400")
     .send();

@@ -14,6 +14,13 @@ import {
   shopifySettingsRoutes,
   shopifyWebhookRoutes,
 } from "../integrations/shopify/index.js";
+import { lineRoutes } from "../messaging/channels/line/routes.js";
+import { pushRoutes } from "../messaging/channels/push/routes.js";
+import { smsRoutes } from "../messaging/channels/sms/routes.js";
+import { postalRoutes } from "../messaging/postal/routes.js";
+import { preferenceRoutes } from "../messaging/preferences/routes.js";
+import { messagingRoutes } from "../messaging/routes.js";
+import { trackingRoutes } from "../messaging/tracking-routes.js";
 import { orderRoutes } from "../orders/routes.js";
 import { scenarioRoutes } from "../scenarios/routes.js";
 import { registerApiKeyAuth } from "./auth.js";
@@ -75,7 +82,16 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(eventRoutes, { ctx, prefix: "/v1" });
   await app.register(scenarioRoutes, { ctx, prefix: "/v1" });
   await app.register(campaignRoutes, { ctx, prefix: "/v1" });
+  await app.register(messagingRoutes, { ctx, prefix: "/v1" });
   await app.register(shopifySettingsRoutes, { ctx, prefix: "/v1" });
   await app.register(shopifyWebhookRoutes, { ctx, prefix: SHOPIFY_WEBHOOK_PATH });
+  // Messaging: each plugin mounts its own paths (provider webhooks, tracking and unsubscribe pages
+  // live outside /v1 because recipients and providers, not API clients, call them).
+  await app.register(lineRoutes, { ctx });
+  await app.register(smsRoutes, { ctx });
+  await app.register(pushRoutes, { ctx });
+  await app.register(postalRoutes, { ctx });
+  await app.register(preferenceRoutes, { ctx });
+  await app.register(trackingRoutes, { ctx });
   return app;
 }

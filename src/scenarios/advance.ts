@@ -279,6 +279,7 @@ const MESSAGE_COLUMNS = [
   ["payload", "jsonb"],
   ["queued_at", "timestamptz"],
   ["updated_at", "timestamptz"],
+  ["due_at", "timestamptz"],
 ] as const satisfies readonly BulkColumn[];
 
 const STEP_LOG_COLUMNS = [

@@ -1,20 +1,23 @@
 // Which channels a customer can be sent a message on: an address for the channel, not on the
-// suppression list (hard bounces, complaints, unsubscribes, LINE blocks) and, for promotional
+// suppression list (hard bounces, complaints, LINE blocks) and, for promotional
 // messages, the customer's consent. Asked for a batch of customers at once.
 import { anyOf, type Channel, type Db, selectIn } from "../db/index.js";
+import { encodePushAddress } from "../messaging/channels/push/subscription.js";
 
 export type MessageClass = "promotional" | "transactional";
 
-interface ContactRow {
+export interface ContactRow {
   id: number;
   email: string | null;
   phone: string | null;
   line_user_id: string | null;
   postal_code: string | null;
   address: string | null;
+  /** The newest active web push subscription, as the push adapter's address. */
+  push?: string | null;
 }
 
-/** The address a message on `channel` goes to, or null. Web push needs a subscription (not yet kept). */
+/** The address a message on `channel` goes to, or null. Web push needs an active subscription. */
 export function addressFor(channel: Channel, c: ContactRow): string | null {
   switch (channel) {
     case "email":
@@ -26,7 +29,7 @@ export function addressFor(channel: Channel, c: ContactRow): string | null {
     case "postal":
       return c.postal_code && c.address ? c.postal_code : null;
     case "push":
-      return null;
+      return c.push ?? null;
   }
 }
 
@@ -38,9 +41,25 @@ export async function reachableChannels(
   customerIds: number[],
   messageClass: MessageClass,
 ): Promise<Map<number, Set<Channel>>> {
+  return (await reachability(db, shopId, customerIds, messageClass)).reach;
+}
+
+export interface Reachability {
+  /** The channels each customer can be sent this class of message on. */
+  reach: Map<number, Set<Channel>>;
+  /** Their contact points, for the address a message goes to. */
+  contacts: Map<number, ContactRow>;
+}
+
+export async function reachability(
+  db: Db,
+  shopId: number,
+  customerIds: number[],
+  messageClass: MessageClass,
+): Promise<Reachability> {
   const reach = new Map<number, Set<Channel>>();
-  if (customerIds.length === 0) return reach;
-  const contacts = await selectIn(db, customerIds, (ids) =>
+  if (customerIds.length === 0) return { reach, contacts: new Map() };
+  const contacts: ContactRow[] = await selectIn(db, customerIds, (ids) =>
     db
       .selectFrom("customers")
       .select(["id", "email", "phone", "line_user_id", "postal_code", "address"])
@@ -49,6 +68,19 @@ export async function reachableChannels(
       .where("merged_into_id", "is", null)
       .execute(),
   );
+  const subscriptions = await selectIn(db, customerIds, (ids) =>
+    db
+      .selectFrom("push_subscriptions")
+      .select(["customer_id", "endpoint", "p256dh", "auth"])
+      .where("shop_id", "=", shopId)
+      .where(anyOf(db, "customer_id", ids))
+      .where("revoked_at", "is", null)
+      .orderBy("id")
+      .execute(),
+  );
+  // The newest subscription wins: the device the customer subscribed on last.
+  const pushOf = new Map(subscriptions.map((s) => [s.customer_id, encodePushAddress(s)]));
+  for (const c of contacts) c.push = pushOf.get(c.id) ?? null;
   const granted = new Set<string>();
   if (messageClass === "promotional") {
     const rows = await selectIn(db, customerIds, (ids) =>
@@ -90,5 +122,5 @@ export async function reachableChannels(
     }
     reach.set(c.id, channels);
   }
-  return reach;
+  return { reach, contacts: new Map(contacts.map((c) => [c.id, c])) };
 }

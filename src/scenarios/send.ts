@@ -147,6 +147,12 @@ function queue(
     opened_at: null,
     clicked_at: null,
     updated_at: pass.nowIso,
+    // The delivery worker takes it at once; a suppressed one is never taken.
+    due_at: status === "queued" ? pass.nowIso : null,
+    address: null,
+    provider_id: null,
+    delivered_at: null,
+    converted_at: null,
   };
   pass.effects.messages.push(message);
 }

@@ -42,8 +42,23 @@ export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
-export function startWorker(db: Db, clock: Clock, logger: Logger, intervalMs = 15_000): WorkerHandle {
+/** Sends what the outbox holds, continuously; the scenario jobs above fill it. */
+export interface DeliveryLoop {
+  runBatch(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const DELIVERY_IDLE_MS = 1_000;
+
+export function startWorker(
+  db: Db,
+  clock: Clock,
+  logger: Logger,
+  intervalMs = 15_000,
+  delivery?: DeliveryLoop,
+): WorkerHandle {
   let stopped = false;
+  const deliveryRunning = delivery ? runDelivery(delivery, logger, () => stopped) : Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
@@ -63,6 +78,21 @@ export function startWorker(db: Db, clock: Clock, logger: Logger, intervalMs = 1
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await deliveryRunning;
+      await delivery?.close();
     },
   };
+}
+
+/** Claims batch after batch while there is work; when idle, looks again every second. */
+async function runDelivery(delivery: DeliveryLoop, logger: Logger, stopped: () => boolean): Promise<void> {
+  while (!stopped()) {
+    let handled = 0;
+    try {
+      handled = await delivery.runBatch();
+    } catch (err) {
+      logger.error({ err }, "delivery batch failed; will retry");
+    }
+    if (handled === 0) await new Promise((r) => setTimeout(r, DELIVERY_IDLE_MS));
+  }
 }

@@ -4,6 +4,7 @@
 import { Liquid } from "liquidjs";
 import mjml2html from "mjml";
 import { describe, expect, it } from "vitest";
+import { smsSegments } from "../../src/messaging/channels/sms/segments.js";
 import {
   LIBRARY_TEMPLATES,
   type LibraryLocale,
@@ -177,22 +178,6 @@ function recommendation(name: string, price: string) {
 
 function render(source: string, context: object): string {
   return liquid.parseAndRenderSync(source, context);
-}
-
-// GSM 03.38: the basic set, and the extension set whose characters take two septets.
-const GSM7_BASIC =
-  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-const GSM7_EXTENSION = "^{}\\[~]|€\f";
-
-/** How a text is sent as SMS: GSM-7 (160 a segment, 153 when split) or UCS-2 (70, 67 when split). */
-function smsSegments(sms: string): { encoding: "gsm7" | "ucs2"; length: number; segments: number } {
-  const chars = [...sms];
-  if (chars.every((c) => GSM7_BASIC.includes(c) || GSM7_EXTENSION.includes(c))) {
-    const length = chars.reduce((n, c) => n + (GSM7_EXTENSION.includes(c) ? 2 : 1), 0);
-    return { encoding: "gsm7", length, segments: length <= 160 ? 1 : Math.ceil(length / 153) };
-  }
-  const length = sms.length; // UTF-16 code units: an emoji takes two
-  return { encoding: "ucs2", length, segments: length <= 70 ? 1 : Math.ceil(length / 67) };
 }
 
 function sourcesOf(t: LibraryTemplate): string[] {

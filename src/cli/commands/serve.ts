@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { systemClock } from "../../core/clock.js";
 import { createLogger } from "../../core/logger.js";
+import { DeliveryWorker } from "../../messaging/delivery/worker.js";
 import { ensureInstanceSecret } from "../../shops/instance.js";
 import { startWorker } from "../../worker/index.js";
 import { openInstance } from "../instance.js";
@@ -36,11 +37,21 @@ export function registerServeCommand(program: Command): void {
       }
 
       const app = await buildApp(
-        { db: instance.db, clock: systemClock, logger, secret },
+        { db: instance.db, clock: systemClock, logger, secret, publicUrl: instance.config.publicUrl },
         { logRequests: true },
       );
       // Embedded mode: one process does it all. On PostgreSQL, run `kizuna worker` processes instead.
-      const worker = instance.engine === "sqlite" ? startWorker(instance.db, systemClock, logger) : undefined;
+      const publicUrl = instance.config.publicUrl ?? `http://localhost:${instance.config.port}`;
+      const worker =
+        instance.engine === "sqlite"
+          ? startWorker(
+              instance.db,
+              systemClock,
+              logger,
+              undefined,
+              new DeliveryWorker({ db: instance.db, clock: systemClock, secret, publicUrl }),
+            )
+          : undefined;
       const shutdown = async () => {
         await worker?.stop();
         await app.close();

@@ -238,8 +238,31 @@
       });
   }
 
+  // Web push lives in /sdk-push.js, loaded on first use. The permission prompt is asked at once, in
+  // the caller's click handler: browsers refuse it once an await has passed.
+  let push = null;
+  function withPush(method, options) {
+    const asked = method === "subscribe" && w.Notification?.requestPermission();
+    push =
+      push ||
+      new Promise((resolve, reject) => {
+        const s = d.createElement("script");
+        s.src = endpoint + "/sdk-push.js";
+        s.onload = () => resolve(w.kizunaPush);
+        s.onerror = () => {
+          push = null;
+          reject(new Error("kizuna: /sdk-push.js failed to load"));
+        };
+        d.head.appendChild(s);
+      });
+    const ids = { key: key, endpoint: endpoint, visitorId: visitorId(), customerId: getItem(CUSTOMER_KEY) };
+    return push.then((p) => p[method](ids, options, asked));
+  }
+
   const kizuna = {
     version: "1",
+    subscribePush: (options) => withPush("subscribe", options),
+    unsubscribePush: (options) => withPush("unsubscribe", options),
     init(publicKey, options) {
       key = publicKey;
       const url = options?.endpoint;

@@ -1,0 +1,117 @@
+// Delivery throughput: N personalised emails (the library's point-expiry reminder, ~30 KB of MJML-made
+// HTML each) queued in the outbox, rendered and handed to a loopback SMTP sink in another process, with
+// every message's state durably recorded. Reports messages/s (and the ratio to 1,667/s, i.e. 6 million
+// an hour) and the worker's peak memory.
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { systemClock, toIso } from "../src/core/clock.js";
+import type { Engine } from "../src/db/index.js";
+import { DeliveryWorker } from "../src/messaging/delivery/worker.js";
+import { createBenchDb } from "./db.js";
+import type { BenchResult } from "./ingest.js";
+import { seedOutbox } from "./outbox-seed.js";
+
+export interface DeliveryBenchOptions {
+  postgresUrl: string;
+  messages: number;
+  /** SMTP connections (the pool's width). */
+  connections: number;
+  batch: number;
+  log: (line: string) => void;
+}
+
+export const TARGET_PER_SECOND = 1_667;
+const SECRET = "bench-secret-0123456789abcdef";
+
+interface Sink {
+  port: number;
+  count(): Promise<{ received: number; distinct: number; bytes: number }>;
+  stop(): void;
+}
+
+async function startSink(): Promise<Sink> {
+  const child = fork(fileURLToPath(new URL("./smtp-sink.js", import.meta.url)), [], { stdio: "inherit" });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (m: { ready?: number }) =>
+      m.ready ? resolve(m.ready) : reject(new Error("sink")),
+    );
+    child.once("error", reject);
+  });
+  return {
+    port,
+    count: () =>
+      new Promise((resolve) => {
+        child.once("message", (m) => resolve(m as { received: number; distinct: number; bytes: number }));
+        child.send({ ask: "count" });
+      }),
+    stop: () => child.kill(),
+  };
+}
+
+export async function benchDelivery(engine: Engine, options: DeliveryBenchOptions): Promise<BenchResult> {
+  const { log } = options;
+  const sink = await startSink();
+  const bench = await createBenchDb(engine, options.postgresUrl);
+  try {
+    log(`[delivery ${engine}] queueing ${options.messages} messages…`);
+    await seedOutbox(bench.db, systemClock, {
+      messages: options.messages,
+      smtpPort: sink.port,
+      maxConnections: options.connections,
+      instanceSecret: SECRET,
+    });
+    const worker = new DeliveryWorker(
+      { db: bench.db, clock: systemClock, secret: SECRET, publicUrl: "https://crm.kizuna-sabo.jp" },
+      { batchSize: options.batch },
+    );
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 50);
+    const started = performance.now();
+    const cpuStart = process.cpuUsage();
+    let sent = 0;
+    let lastReport = started;
+    for (;;) {
+      const n = await worker.runBatch();
+      if (n === 0) break;
+      sent += n;
+      if (performance.now() - lastReport > 2_000) {
+        lastReport = performance.now();
+        log(
+          `[delivery ${engine}] ${sent}/${options.messages} (${Math.round(sent / ((lastReport - started) / 1000))}/s)`,
+        );
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    clearInterval(sampler);
+    await worker.close();
+
+    const statuses = await bench.db
+      .selectFrom("messages")
+      .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("status")
+      .execute();
+    const sentRows = Number(statuses.find((s) => s.status === "sent")?.n ?? 0);
+    const atSink = await sink.count();
+    const perSecond = Math.round(options.messages / seconds);
+    const note =
+      sentRows === options.messages && atSink.distinct === options.messages
+        ? `all ${options.messages} sent and recorded; ${(atSink.bytes / atSink.received / 1024).toFixed(1)} KB/mail; ${options.connections} connections; ratio to 1,667/s: ${(perSecond / TARGET_PER_SECOND).toFixed(2)}`
+        : `INCOMPLETE: ${sentRows} recorded sent, ${atSink.distinct} distinct at the sink, statuses ${JSON.stringify(statuses)}`;
+    return {
+      name: "deliver-email",
+      engine,
+      messages_per_second: perSecond,
+      peak_rss_mb: Math.round(peakRss / 2 ** 20),
+      seconds: Math.round(seconds * 10) / 10,
+      server_cpu_percent: Math.round(((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100),
+      note,
+      at: toIso(new Date()),
+    } as BenchResult;
+  } finally {
+    sink.stop();
+    await bench.cleanup();
+  }
+}

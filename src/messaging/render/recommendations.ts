@@ -1,0 +1,55 @@
+// Products to suggest in a message until the recommendation engine (its own issue) provides
+// per-customer lists: the shop's best sellers of the last 90 days that are in stock — the popularity
+// fallback the engine keeps for new customers anyway.
+import { sql } from "kysely";
+import type { Db } from "../../db/index.js";
+
+export interface ProductCard {
+  id: number;
+  sku: string;
+  name: string;
+  price: number;
+  currency: string;
+  url: string | null;
+  image_url: string | null;
+}
+
+const WINDOW_DAYS = 90;
+
+export async function popularProducts(
+  db: Db,
+  shopId: number,
+  now: Date,
+  limit: number,
+): Promise<ProductCard[]> {
+  const since = new Date(now.getTime() - WINDOW_DAYS * 86_400_000).toISOString();
+  return db
+    .selectFrom("order_items")
+    .innerJoin("orders", "orders.id", "order_items.order_id")
+    .innerJoin("products", "products.id", "order_items.product_id")
+    .select([
+      "products.id",
+      "products.sku",
+      "products.name",
+      "products.price",
+      "products.currency",
+      "products.url",
+      "products.image_url",
+    ])
+    .where("orders.shop_id", "=", shopId)
+    .where("orders.ordered_at", ">=", since)
+    .where((eb) => eb.or([eb("products.stock", "is", null), eb("products.stock", ">", 0)]))
+    .groupBy([
+      "products.id",
+      "products.sku",
+      "products.name",
+      "products.price",
+      "products.currency",
+      "products.url",
+      "products.image_url",
+    ])
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("products.id")
+    .limit(limit)
+    .execute();
+}
