@@ -15,6 +15,8 @@ import { type Db, type Engine, migrateToLatest, openDb } from "../src/db/index.j
 export interface BenchDb {
   db: Db;
   engine: Engine;
+  /** Where other processes reach the same database. */
+  url: string;
   cleanup(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function createBenchDb(engine: Engine, postgresUrl: string): Promis
     return {
       db,
       engine,
+      url: url.toString(),
       async cleanup() {
         await db.destroy();
         await adminQuery(postgresUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -42,6 +45,7 @@ export async function createBenchDb(engine: Engine, postgresUrl: string): Promis
   return {
     db,
     engine,
+    url: `sqlite:${join(dir, "kizuna.db")}`,
     async cleanup() {
       await db.destroy();
       rmSync(dir, { recursive: true, force: true });

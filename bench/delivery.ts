@@ -5,7 +5,7 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { systemClock, toIso } from "../src/core/clock.js";
-import type { Engine } from "../src/db/index.js";
+import type { Db, Engine } from "../src/db/index.js";
 import { DeliveryWorker } from "../src/messaging/delivery/worker.js";
 import { createBenchDb } from "./db.js";
 import type { BenchResult } from "./ingest.js";
@@ -17,6 +17,8 @@ export interface DeliveryBenchOptions {
   /** SMTP connections (the pool's width). */
   connections: number;
   batch: number;
+  /** Worker processes sharing the outbox (PostgreSQL; SQLite has one worker, in-process). */
+  workers: number;
   log: (line: string) => void;
 }
 
@@ -60,33 +62,12 @@ export async function benchDelivery(engine: Engine, options: DeliveryBenchOption
       maxConnections: options.connections,
       instanceSecret: SECRET,
     });
-    const worker = new DeliveryWorker(
-      { db: bench.db, clock: systemClock, secret: SECRET, publicUrl: "https://crm.kizuna-sabo.jp" },
-      { batchSize: options.batch },
-    );
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }, 50);
-    const started = performance.now();
-    const cpuStart = process.cpuUsage();
-    let sent = 0;
-    let lastReport = started;
-    for (;;) {
-      const n = await worker.runBatch();
-      if (n === 0) break;
-      sent += n;
-      if (performance.now() - lastReport > 2_000) {
-        lastReport = performance.now();
-        log(
-          `[delivery ${engine}] ${sent}/${options.messages} (${Math.round(sent / ((lastReport - started) / 1000))}/s)`,
-        );
-      }
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuStart);
-    clearInterval(sampler);
-    await worker.close();
+    const workers = engine === "postgres" ? options.workers : 1;
+    const run =
+      workers > 1
+        ? await inProcesses(bench.url, workers, options.batch)
+        : await inProcess(bench.db, options, engine);
+    const { seconds, peakRss, cpuSeconds } = run;
 
     const statuses = await bench.db
       .selectFrom("messages")
@@ -98,7 +79,7 @@ export async function benchDelivery(engine: Engine, options: DeliveryBenchOption
     const perSecond = Math.round(options.messages / seconds);
     const note =
       sentRows === options.messages && atSink.distinct === options.messages
-        ? `all ${options.messages} sent and recorded; ${(atSink.bytes / atSink.received / 1024).toFixed(1)} KB/mail; ${options.connections} connections; ratio to 1,667/s: ${(perSecond / TARGET_PER_SECOND).toFixed(2)}`
+        ? `all ${options.messages} sent and recorded; ${(atSink.bytes / atSink.received / 1024).toFixed(1)} KB/mail; ${workers} worker${workers > 1 ? "s" : ""} × ${options.connections} connections; ratio to 1,667/s: ${(perSecond / TARGET_PER_SECOND).toFixed(2)}`
         : `INCOMPLETE: ${sentRows} recorded sent, ${atSink.distinct} distinct at the sink, statuses ${JSON.stringify(statuses)}`;
     return {
       name: "deliver-email",
@@ -106,7 +87,7 @@ export async function benchDelivery(engine: Engine, options: DeliveryBenchOption
       messages_per_second: perSecond,
       peak_rss_mb: Math.round(peakRss / 2 ** 20),
       seconds: Math.round(seconds * 10) / 10,
-      server_cpu_percent: Math.round(((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100),
+      server_cpu_percent: Math.round((cpuSeconds / seconds) * 100),
       note,
       at: toIso(new Date()),
     } as BenchResult;
@@ -114,4 +95,71 @@ export async function benchDelivery(engine: Engine, options: DeliveryBenchOption
     sink.stop();
     await bench.cleanup();
   }
+}
+
+interface RunFigures {
+  seconds: number;
+  peakRss: number;
+  cpuSeconds: number;
+}
+
+async function inProcess(db: Db, options: DeliveryBenchOptions, engine: Engine): Promise<RunFigures> {
+  const worker = new DeliveryWorker(
+    { db, clock: systemClock, secret: SECRET, publicUrl: "https://crm.kizuna-sabo.jp" },
+    { batchSize: options.batch },
+  );
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  let sent = 0;
+  let lastReport = started;
+  for (;;) {
+    const n = await worker.runBatch();
+    if (n === 0) break;
+    sent += n;
+    if (performance.now() - lastReport > 2_000) {
+      lastReport = performance.now();
+      const rate = Math.round(sent / ((lastReport - started) / 1000));
+      options.log(`[delivery ${engine}] ${sent}/${options.messages} (${rate}/s)`);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  clearInterval(sampler);
+  await worker.close();
+  return { seconds, peakRss, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+interface WorkerReport {
+  taken: number;
+  peakRss: number;
+  cpuSeconds: number;
+}
+
+/** Worker processes on one PostgreSQL database, started together; peak memory is the largest one's. */
+async function inProcesses(url: string, workers: number, batch: number): Promise<RunFigures> {
+  const script = fileURLToPath(new URL("./delivery-worker.js", import.meta.url));
+  const children = Array.from({ length: workers }, () =>
+    fork(script, [url, SECRET, String(batch)], { stdio: "inherit" }),
+  );
+  await Promise.all(children.map((c) => new Promise((resolve) => c.once("message", resolve))));
+  const started = performance.now();
+  const reports = await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<WorkerReport>((resolve) => {
+          c.once("message", (m) => resolve(m as WorkerReport));
+          c.send("go");
+        }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    seconds,
+    peakRss: Math.max(...reports.map((r) => r.peakRss)),
+    cpuSeconds: reports.reduce((sum, r) => sum + r.cpuSeconds, 0),
+  };
 }

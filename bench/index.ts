@@ -1,5 +1,6 @@
 // Benchmarks: `npm run bench -- ingest|scenarios|delivery [--json] [--engine sqlite|postgres|both] [--seconds N]`
-// (delivery: --messages N emails, default 20,000; --connections N SMTP connections; --batch N per claim)
+// (delivery: --messages N emails, default 20,000; --connections N SMTP connections per worker; --batch N
+// per claim; --workers N worker processes on PostgreSQL)
 // (scenarios: --runs N active runs, default 1,000,000; --claim N runs per pass; --workers N on PostgreSQL)
 // (--postgres-url URL: the server to create a scratch database on; --cpu-prof DIR: profile the server;
 // --only NAME: run one measurement, e.g. events-single).
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
           messages: args.messages,
           connections: args.connections,
           batch: args.batch,
+          workers: args.workers,
           log,
         }),
       );

@@ -2,15 +2,20 @@
 import { Command, CommanderError } from "commander";
 import { KizunaError } from "../core/errors.js";
 import { registerCampaignCommand } from "./commands/campaign.js";
+import { registerChannelCommand } from "./commands/channel.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerImportCommand } from "./commands/import.js";
+import { registerInboundCommand } from "./commands/inbound.js";
+import { registerMessageCommand } from "./commands/message.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
 import { registerPostalCommand } from "./commands/postal.js";
+import { registerProfileCommand } from "./commands/profile.js";
 import { registerScenarioCommand } from "./commands/scenario.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerShopCommand } from "./commands/shop.js";
 import { registerShopifyCommand } from "./commands/shopify.js";
 import { registerSimulateCommand } from "./commands/simulate.js";
+import { registerTemplateCommand } from "./commands/template.js";
 import { registerWorkerCommand } from "./commands/worker.js";
 
 const program = new Command("kizuna")
@@ -29,6 +34,11 @@ registerScenarioCommand(program);
 registerCampaignCommand(program);
 registerSimulateCommand(program);
 registerPostalCommand(program);
+registerInboundCommand(program);
+registerChannelCommand(program);
+registerProfileCommand(program);
+registerTemplateCommand(program);
+registerMessageCommand(program);
 
 try {
   await program.parseAsync(process.argv);

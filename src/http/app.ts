@@ -17,6 +17,8 @@ import {
 import { lineRoutes } from "../messaging/channels/line/routes.js";
 import { pushRoutes } from "../messaging/channels/push/routes.js";
 import { smsRoutes } from "../messaging/channels/sms/routes.js";
+import { inboundRoutes } from "../messaging/inbound/routes.js";
+import { optInRoutes } from "../messaging/opt-in/index.js";
 import { postalRoutes } from "../messaging/postal/routes.js";
 import { preferenceRoutes } from "../messaging/preferences/routes.js";
 import { messagingRoutes } from "../messaging/routes.js";
@@ -92,6 +94,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(pushRoutes, { ctx });
   await app.register(postalRoutes, { ctx });
   await app.register(preferenceRoutes, { ctx });
+  await app.register(optInRoutes, { ctx });
   await app.register(trackingRoutes, { ctx });
+  await app.register(inboundRoutes, { ctx });
   return app;
 }

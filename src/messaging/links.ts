@@ -4,7 +4,7 @@
 import { createHmac } from "node:crypto";
 import { constantTimeEqual } from "../core/secrets.js";
 
-export type TokenPurpose = "click" | "open" | "unsubscribe" | "preferences" | "line-link";
+export type TokenPurpose = "click" | "open" | "unsubscribe" | "preferences" | "line-link" | "opt-in";
 export type TokenField = string | number;
 
 /** 128 bits of HMAC-SHA256: far beyond guessing, and short enough for a URL. */
@@ -60,7 +60,7 @@ export function readRecipientToken(
   token: string,
 ): RecipientRef | null {
   const fields = verifyToken(secret, purpose, token);
-  if (!fields || fields.length !== 4) return null;
+  if (fields?.length !== 4) return null;
   const [shopId, customerId, channel, messageId] = fields;
   if (typeof shopId !== "number" || typeof customerId !== "number" || typeof messageId !== "number")
     return null;
@@ -74,6 +74,8 @@ export interface LinkBuilder {
   preferencesUrl(r: RecipientRef): string;
   clickUrl(shopId: number, messageId: number, url: string): string;
   openPixelUrl(shopId: number, messageId: number): string;
+  /** The double opt-in confirmation page for a signed confirmation token. */
+  confirmUrl(token: string): string;
 }
 
 export function linkBuilder(secret: string, publicUrl: string): LinkBuilder {
@@ -84,5 +86,6 @@ export function linkBuilder(secret: string, publicUrl: string): LinkBuilder {
     clickUrl: (shopId, messageId, url) =>
       `${base}/t/c/${signToken(secret, "click", [shopId, messageId, url])}`,
     openPixelUrl: (shopId, messageId) => `${base}/t/o/${signToken(secret, "open", [shopId, messageId])}.gif`,
+    confirmUrl: (token) => `${base}/c/${token}`,
   };
 }

@@ -5,17 +5,13 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { NotFoundError } from "../core/errors.js";
-import { CHANNELS, fromJson } from "../db/index.js";
+import { CHANNELS } from "../db/index.js";
 import { shopIdOf } from "../http/auth.js";
 import type { RoutePlugin } from "../http/context.js";
 import { loadShopForMessages, saveShopProfile, shopProfileSchema } from "../shops/profile.js";
-import { providerFor } from "./channels/registry.js";
-import {
-  getChannelSettings,
-  openChannelSettings,
-  resumeChannel,
-  saveChannelSettings,
-} from "./channels/settings.js";
+import { getChannelSettings, resumeChannel, saveChannelSettings, testChannel } from "./channels/settings.js";
+import { sendRates } from "./deliverability.js";
+import { messageHistory } from "./history.js";
 import { saveTemplate } from "./templates.js";
 
 const channelParams = z.object({ channel: z.enum(CHANNELS) });
@@ -104,21 +100,7 @@ export const messagingRoutes: RoutePlugin = async (instance, { ctx }) => {
       },
     },
     async (request) => {
-      const stored = await openChannelSettings(db, shopIdOf(request), request.params.channel, secret);
-      if (!stored) throw new NotFoundError(`${request.params.channel} settings`);
-      const provider = providerFor(request.params.channel, stored.provider)!;
-      const adapter = provider.create(
-        provider.settingsSchema.parse(stored.settings),
-        provider.secretsSchema.parse(stored.secrets),
-      );
-      try {
-        await adapter.verify();
-        return { ok: true };
-      } catch (err) {
-        return { ok: false, error: (err as Error).message.slice(0, 300) };
-      } finally {
-        await adapter.close();
-      }
+      return testChannel(db, secret, shopIdOf(request), request.params.channel);
     },
   );
 
@@ -135,7 +117,7 @@ export const messagingRoutes: RoutePlugin = async (instance, { ctx }) => {
     },
     async (request) => {
       const shopId = shopIdOf(request);
-      if (!(await resumeChannel(db, shopId, request.params.channel))) {
+      if (!(await resumeChannel(db, clock, shopId, request.params.channel))) {
         throw new NotFoundError(`${request.params.channel} settings`);
       }
       return (await getChannelSettings(db, shopId, request.params.channel, secret))!;
@@ -240,6 +222,41 @@ export const messagingRoutes: RoutePlugin = async (instance, { ctx }) => {
   );
 
   app.get(
+    "/deliverability",
+    {
+      config: { auth: "secret" },
+      schema: {
+        tags,
+        summary: "Bounce, complaint and unsubscribe rates per send (campaign or scenario step)",
+        querystring: z.object({ days: z.coerce.number().int().min(1).max(365).default(7) }),
+        response: {
+          200: z.object({
+            since: z.string(),
+            sends: z.array(
+              z.object({
+                send: z.string(),
+                sent: z.number(),
+                bounced: z.number(),
+                complaints: z.number(),
+                unsubscribes: z.number(),
+                opened: z.number(),
+                clicked: z.number(),
+                bounceRate: z.number(),
+                complaintRate: z.number(),
+                unsubscribeRate: z.number(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const since = new Date(clock.now().getTime() - request.query.days * 86_400_000).toISOString();
+      return { since, sends: await sendRates(db, shopIdOf(request), { since }) };
+    },
+  );
+
+  app.get(
     "/messages/:id",
     {
       config: { auth: "secret" },
@@ -273,35 +290,7 @@ export const messagingRoutes: RoutePlugin = async (instance, { ctx }) => {
       },
     },
     async (request) => {
-      const shopId = shopIdOf(request);
-      const m = await db
-        .selectFrom("messages")
-        .selectAll()
-        .where("shop_id", "=", shopId)
-        .where("id", "=", request.params.id)
-        .executeTakeFirst();
-      if (!m) throw new NotFoundError("message");
-      const events = await db
-        .selectFrom("message_events")
-        .select(["type", "reason", "detail", "at"])
-        .where("shop_id", "=", shopId)
-        .where("message_id", "=", m.id)
-        .orderBy("id")
-        .execute();
-      return {
-        id: m.id,
-        customerId: m.customer_id,
-        channel: m.channel,
-        template: m.template_key,
-        status: m.status,
-        reason: m.status_reason,
-        attempts: m.attempts,
-        queuedAt: m.queued_at,
-        sentAt: m.sent_at,
-        openedAt: m.opened_at,
-        clickedAt: m.clicked_at,
-        events: events.map((e) => ({ ...e, detail: e.detail ? fromJson(e.detail) : null })),
-      };
+      return messageHistory(db, shopIdOf(request), request.params.id);
     },
   );
 };

@@ -29,6 +29,8 @@ export interface ShopForMessages {
   currency: string;
   /** Null until the shop has filled it in: promotional mail cannot go out without it. */
   profile: ShopProfile | null;
+  /** The shop's whole settings document (JSON), for the policies that read their part of it. */
+  settings: string;
 }
 
 export async function loadShopForMessages(db: Db, shopId: number): Promise<ShopForMessages | null> {

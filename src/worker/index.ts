@@ -6,6 +6,8 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { expireDuePoints } from "../customers/point-expiry.js";
 import type { Db } from "../db/index.js";
+import { attributeConversions } from "../messaging/attribution/index.js";
+import { guardDeliverability } from "../messaging/deliverability.js";
 import { advanceDueRuns, runTriggers, wakeWaitingRuns } from "../scenarios/index.js";
 
 export interface Job {
@@ -22,6 +24,16 @@ export const JOBS: Job[] = [
   { name: "scenario-triggers", runBatch: (db, clock) => runTriggers(db, clock) },
   { name: "scenario-wakeups", runBatch: (db, clock) => wakeWaitingRuns(db, clock) },
   { name: "scenario-steps", runBatch: async (db, clock) => (await advanceDueRuns(db, clock)).claimed },
+  // After the step pass, so conversions that exit goals record exist before messages are credited.
+  { name: "attribution", runBatch: (db, clock) => attributeConversions(db, clock) },
+  // Pausing is done once per round; returning 0 keeps drainJobs from calling it again at once.
+  {
+    name: "deliverability-guard",
+    runBatch: async (db, clock) => {
+      await guardDeliverability(db, clock);
+      return 0;
+    },
+  },
 ];
 
 /** Runs every job until none has work left. Returns the items handled per job. */

@@ -8,13 +8,7 @@ import { sha256Hex } from "../../core/secrets.js";
 import { WEBHOOK_OUTCOMES } from "../../db/index.js";
 import { shopIdOf } from "../../http/auth.js";
 import type { RoutePlugin } from "../../http/context.js";
-import {
-  connectShopify,
-  disconnectShopify,
-  loadShopifyCredentials,
-  SHOPIFY_WEBHOOK_PATH,
-  shopifyStatus,
-} from "./connection.js";
+import { connectShopify, disconnectShopify, loadShopifyCredentials, shopifyStatus } from "./connection.js";
 import { verifyShopifyHmac } from "./signature.js";
 import { handleShopifyDelivery } from "./webhooks.js";
 

@@ -3,7 +3,7 @@
 // automatic pause is recorded and lifted.
 import type { Clock } from "../../core/clock.js";
 import { toIso } from "../../core/clock.js";
-import { ValidationError } from "../../core/errors.js";
+import { NotFoundError, ValidationError } from "../../core/errors.js";
 import { parseOrThrow } from "../../core/zod-errors.js";
 import { type Channel, type Db, fromJson, toJson } from "../../db/index.js";
 import { decryptSecret, encryptSecret } from "../../integrations/crypto.js";
@@ -143,12 +143,43 @@ export async function pauseChannel(db: Db, clock: Clock, shopId: number, channel
     .execute();
 }
 
-export async function resumeChannel(db: Db, shopId: number, channel: Channel): Promise<boolean> {
+/** Lifts a pause. The resume time becomes the settings' version: rate guards count from it. */
+export async function resumeChannel(
+  db: Db,
+  clock: Clock,
+  shopId: number,
+  channel: Channel,
+): Promise<boolean> {
   const r = await db
     .updateTable("channel_settings")
-    .set({ paused_at: null, paused_reason: null })
+    .set({ paused_at: null, paused_reason: null, updated_at: toIso(clock.now()) })
     .where("shop_id", "=", shopId)
     .where("channel", "=", channel)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** Checks the connection and credentials without sending (the settings page's "test" button). */
+export async function testChannel(
+  db: Db,
+  instanceSecret: string,
+  shopId: number,
+  channel: Channel,
+): Promise<{ ok: boolean; error?: string }> {
+  const stored = await openChannelSettings(db, shopId, channel, instanceSecret);
+  if (!stored) throw new NotFoundError(`${channel} settings`);
+  const provider = providerFor(channel, stored.provider);
+  if (!provider) return { ok: false, error: `no provider "${stored.provider}" for ${channel}` };
+  const adapter = provider.create(
+    provider.settingsSchema.parse(stored.settings),
+    provider.secretsSchema.parse(stored.secrets),
+  );
+  try {
+    await adapter.verify();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message.slice(0, 300) };
+  } finally {
+    await adapter.close();
+  }
 }

@@ -17,6 +17,7 @@ import { type OutgoingMessage, type SendResult, sendsGroups } from "../channels/
 import { linkBuilder } from "../links.js";
 import { claimDueMessages, writeTransitions } from "../outbox.js";
 import { Renderer, type RenderHooks, type RenderOutcome } from "../render/index.js";
+import { queueRepermission, REPERMISSION_TEMPLATE, sunsetSettings, sunsetVerdicts } from "../sunset.js";
 import { AdapterPool, type LiveAdapter } from "./adapters.js";
 import { GroupCommitter, type Outcome, writeOutcomes } from "./commit.js";
 
@@ -199,9 +200,31 @@ export class DeliveryWorker {
         [...new Set(group.map((m) => m.customer_id))],
         messageClass,
       );
+      const sunsetPolicy = sunsetSettings(shop.settings);
+      const sunset =
+        messageClass === "promotional"
+          ? await sunsetVerdicts(
+              this.deps.db,
+              shop.id,
+              [
+                ...new Set(
+                  group
+                    .filter((m) => m.channel === "email" && m.template_key !== REPERMISSION_TEMPLATE)
+                    .map((m) => m.customer_id),
+                ),
+              ],
+              this.deps.clock.now(),
+              sunsetPolicy,
+            )
+          : new Map();
+      const ask: number[] = [];
       for (const m of group) {
         const contact = contacts.get(m.customer_id);
         const address = contact ? addressFor(m.channel, contact) : null;
+        const verdict =
+          m.channel === "email" && m.template_key !== REPERMISSION_TEMPLATE
+            ? sunset.get(m.customer_id)
+            : undefined;
         if (!address) settle(m, "suppressed", `no ${m.channel} address`);
         else if (!reach.get(m.customer_id)?.has(m.channel)) {
           settle(
@@ -209,8 +232,13 @@ export class DeliveryWorker {
             "suppressed",
             messageClass === "promotional" ? "no consent, or suppressed" : "suppressed",
           );
+        } else if (verdict) {
+          const asked = verdict === "ask" ? "; re-permission asked" : "";
+          settle(m, "suppressed", `sunset: no opens or clicks in ${sunsetPolicy.days} days${asked}`);
+          if (verdict === "ask") ask.push(m.customer_id);
         } else kept.push({ ...m, address });
       }
+      await queueRepermission(this.deps.db, this.deps.clock, shop.id, [...new Set(ask)]);
     }
     return kept;
   }

@@ -3,7 +3,7 @@
 // renders each message with its own unsubscribe, preference and tracked links. A message that cannot
 // be rendered (no template, a promotional mail that would go out without the legally required opt-out or
 // sender identity) gets a reason instead of content.
-import { anyOf, type Channel, type Db, type Message, type Template } from "../../db/index.js";
+import { anyOf, type Channel, type Db, fromJson, type Message, type Template } from "../../db/index.js";
 import type { ShopForMessages } from "../../shops/profile.js";
 import type { RenderedContent } from "../channels/types.js";
 import type { LinkBuilder, RecipientRef } from "../links.js";
@@ -101,9 +101,13 @@ export class Renderer {
     };
     const unsubscribeUrl = this.links.unsubscribeUrl(ref);
     const preferencesUrl = this.links.preferencesUrl(ref);
-    const full = { ...scope, unsubscribeUrl, preferencesUrl };
+    // A double opt-in confirmation carries its signed link; it is a credential, so never tracked.
+    const optInToken = fromJson<{ optIn?: { token?: unknown } }>(m.payload).optIn?.token;
+    const confirmUrl = typeof optInToken === "string" ? this.links.confirmUrl(optInToken) : "";
+    const untracked = new Set([unsubscribeUrl, confirmUrl]);
+    const full = { ...scope, unsubscribeUrl, preferencesUrl, confirmUrl };
     if (template.kind === "email") {
-      const tracker = new LinkTracker(this.links, m.shop_id, m.id, new Set([unsubscribeUrl, preferencesUrl]));
+      const tracker = new LinkTracker(this.links, m.shop_id, m.id, untracked);
       const html = htmlLiquid.renderSync(template.html, full) as string;
       if (m.message_class === "promotional") {
         const missing = complianceGaps(html, unsubscribeUrl, shop);
@@ -124,12 +128,7 @@ export class Renderer {
         return { ok: true, unsubscribeUrl, content: { kind: "text", text } };
       }
       case "line": {
-        const tracker = new LinkTracker(
-          this.links,
-          m.shop_id,
-          m.id,
-          new Set([unsubscribeUrl, preferencesUrl]),
-        );
+        const tracker = new LinkTracker(this.links, m.shop_id, m.id, untracked);
         const text = tracker.bare(body);
         const products = ((scope.recommendations as Array<Record<string, string>> | undefined) ?? []).map(
           (p) => ({

@@ -1,6 +1,7 @@
 // Click and open tracking: every http(s) link of a rendered email (HTML and text part) is replaced by a
-// signed redirect to it, and an invisible pixel reports the open. Links to Kizuna's own unsubscribe and
-// preference pages are left alone: they are already ours, and mail clients show them as they are.
+// signed redirect to it, and an invisible pixel reports the open. The link to Kizuna's own unsubscribe
+// page is left alone: mail clients and RFC 8058 know it as it is. A visit to the preference centre
+// counts as a click (it is engagement; the sunset policy needs to see it).
 import type { LinkBuilder } from "../links.js";
 
 const HTML_ENTITIES: Record<string, string> = {
@@ -22,7 +23,7 @@ export class LinkTracker {
     private readonly links: LinkBuilder,
     private readonly shopId: number,
     private readonly messageId: number,
-    /** URLs not to track (the message's unsubscribe and preference links). */
+    /** URLs not to track (the message's unsubscribe link). */
     private readonly untracked: ReadonlySet<string>,
   ) {}
 

@@ -16,6 +16,8 @@ export const TEMPLATE_VARIABLES: ReadonlySet<string> = new Set([
   "shop.memberPageUrl",
   "unsubscribeUrl",
   "preferencesUrl",
+  /** Double opt-in confirmation messages only. */
+  "confirmUrl",
   "coupon.code",
   "coupon.label",
   "coupon.expiresAt",

@@ -279,7 +279,7 @@ describe("email delivery over SMTP", () => {
     expect(await delivery.drain()).toBe(0);
     const { resumeChannel } = await import("../../../src/messaging/channels/settings.js");
     sink.failData = null;
-    await resumeChannel(t.ctx.db, t.shop.shop.id, "email");
+    await resumeChannel(t.ctx.db, t.clock, t.shop.shop.id, "email");
     await new Promise((r) => setTimeout(r, 5_100)); // the worker re-reads settings every 5 s
     await delivery.drain();
     expect((await messageRows()).every((r) => r.status === "sent")).toBe(true);
