@@ -11,6 +11,20 @@ export interface ConsentState {
   updatedAt: string;
 }
 
+/**
+ * How a consent statement from outside (the API, the storefront) is recorded: setConsents itself, or —
+ * where the shop wants double opt-in — a version that holds a "yes" until the customer confirms it. The
+ * HTTP layer chooses; customers/ does not depend on messaging/.
+ */
+export type ConsentRecorder = (
+  trx: Db,
+  clock: Clock,
+  shopId: number,
+  customerId: number,
+  consents: ConsentMap,
+  source: string,
+) => Promise<unknown>;
+
 /** Records the consents stated; a statement equal to the stored one is not logged again. */
 export async function setConsents(
   trx: Db,

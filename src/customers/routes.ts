@@ -28,6 +28,7 @@ const externalIdParams = z.object({ externalId: z.string().min(1).max(128) });
 export const customerRoutes: RoutePlugin = async (instance, { ctx }) => {
   const app = (instance as FastifyInstance).withTypeProvider<ZodTypeProvider>();
   const { db, clock } = ctx;
+  const recordConsents = ctx.recordConsents ?? setConsents;
 
   app.post(
     "/customers",
@@ -45,7 +46,9 @@ export const customerRoutes: RoutePlugin = async (instance, { ctx }) => {
     async (request) => {
       const shopId = shopIdOf(request);
       const input = normalizeCustomerInput(request.body, clock);
-      const result = await inTransaction(db, (trx) => upsertCustomer(trx, clock, shopId, input, "api"));
+      const result = await inTransaction(db, (trx) =>
+        upsertCustomer(trx, clock, shopId, input, "api", recordConsents),
+      );
       return { customer: customerToOutput(result.customer), created: result.created, merged: result.merged };
     },
   );
@@ -75,7 +78,7 @@ export const customerRoutes: RoutePlugin = async (instance, { ctx }) => {
       const results = await inTransaction(db, async (trx) => {
         const out = [];
         for (const input of inputs) {
-          const r = await upsertCustomer(trx, clock, shopId, input, "api");
+          const r = await upsertCustomer(trx, clock, shopId, input, "api", recordConsents);
           out.push({ id: r.customer.id, externalId: r.customer.external_id, created: r.created });
         }
         return out;
@@ -141,7 +144,7 @@ export const customerRoutes: RoutePlugin = async (instance, { ctx }) => {
       const customer = await findByExternalId(db, shopId, request.params.externalId);
       if (!customer) throw new NotFoundError(`customer ${request.params.externalId}`);
       await inTransaction(db, (trx) =>
-        setConsents(trx, clock, shopId, customer.id, request.body.consents, request.body.source),
+        recordConsents(trx, clock, shopId, customer.id, request.body.consents, request.body.source),
       );
       return { consents: await getConsents(db, shopId, customer.id) };
     },
@@ -223,7 +226,7 @@ export const customerRoutes: RoutePlugin = async (instance, { ctx }) => {
       return inTransaction(db, async (trx) => {
         let result: { id: number; created: boolean; merged: number };
         if (input) {
-          const r = await upsertCustomer(trx, clock, shopId, input, "api:identify");
+          const r = await upsertCustomer(trx, clock, shopId, input, "api:identify", recordConsents);
           result = { id: r.customer.id, created: r.created, merged: r.merged };
         } else {
           const before = await findByExternalId(trx, shopId, externalId);

@@ -4,7 +4,7 @@ import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { ConflictError } from "../core/errors.js";
 import { type Customer, chunk, type Db, fromJson, maxParams, selectIn, toJson } from "../db/index.js";
-import { setConsents } from "./consents.js";
+import { type ConsentRecorder, setConsents } from "./consents.js";
 import { resolveIdentity } from "./identity.js";
 import { mergeCustomers } from "./merge.js";
 import type { NormalizedCustomer } from "./normalize-input.js";
@@ -26,6 +26,7 @@ export async function upsertCustomer(
   shopId: number,
   input: NormalizedCustomer,
   source: string,
+  recordConsents: ConsentRecorder = setConsents,
 ): Promise<UpsertResult> {
   const now = toIso(clock.now());
   const { match, duplicates } = await resolveIdentity(trx, shopId, input.columns);
@@ -84,7 +85,7 @@ export async function upsertCustomer(
       : current;
   }
 
-  if (input.consents) await setConsents(trx, clock, shopId, customer.id, input.consents, source);
+  if (input.consents) await recordConsents(trx, clock, shopId, customer.id, input.consents, source);
   return { customer, created, merged: created ? 0 : duplicates.length };
 }
 

@@ -18,7 +18,7 @@ import { lineRoutes } from "../messaging/channels/line/routes.js";
 import { pushRoutes } from "../messaging/channels/push/routes.js";
 import { smsRoutes } from "../messaging/channels/sms/routes.js";
 import { inboundRoutes } from "../messaging/inbound/routes.js";
-import { optInRoutes } from "../messaging/opt-in/index.js";
+import { optInRoutes, setConsentsWithOptIn } from "../messaging/opt-in/index.js";
 import { postalRoutes } from "../messaging/postal/routes.js";
 import { preferenceRoutes } from "../messaging/preferences/routes.js";
 import { messagingRoutes } from "../messaging/routes.js";
@@ -55,6 +55,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     }),
   );
   registerApiKeyAuth(app, ctx.db);
+  // A "yes" to email through the API waits for the customer's confirmation where the shop wants it.
+  ctx.recordConsents ??= (trx, clock, shopId, customerId, consents, source) =>
+    setConsentsWithOptIn(trx, clock, ctx.secret, { shopId, customerId, consents, source });
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
+import type { ConsentRecorder } from "../customers/consents.js";
 import type { Db } from "../db/index.js";
 
 export interface AppContext {
@@ -12,6 +13,8 @@ export interface AppContext {
   secret: string;
   /** How the outside world reaches this instance (PUBLIC_URL), for links and webhook URLs. */
   publicUrl?: string;
+  /** How consents stated through the API are recorded (buildApp sets double opt-in's). */
+  recordConsents?: ConsentRecorder;
 }
 
 /** A feature's routes: a Fastify plugin that takes the app context as its options. */
