@@ -7,6 +7,8 @@
 import type { Clock } from "../../core/clock.js";
 import { toIso } from "../../core/clock.js";
 import type { Channel, Db, Message } from "../../db/index.js";
+import { guardrailsFromSettings } from "../../scenarios/guardrails.js";
+import { quietUntil } from "../../scenarios/local-time.js";
 import { addressFor, reachability } from "../../scenarios/reachability.js";
 import { loadShopForMessages, type ShopForMessages } from "../../shops/profile.js";
 import { messageIdDomain } from "../channels/email/smtp.js";
@@ -132,7 +134,15 @@ export class DeliveryWorker {
     // Too late, or no way to send on this channel yet: settled before any work is spent on them.
     const live = new Map<Channel, LiveAdapter>();
     let candidates: Message[] = [];
+    // Quiet hours hold for every promotional send, also a retry that falls due at night.
+    const quietHours = guardrailsFromSettings(shop.settings).quietHours;
     for (const m of messages) {
+      const quiet = m.message_class === "promotional" ? quietHours[m.channel] : null;
+      const quietEnd = quiet ? quietUntil(now, quiet.from, quiet.to, shop.timezone) : null;
+      if (quietEnd) {
+        settle(m, "deferred", `quiet hours (${quiet!.from}–${quiet!.to})`, toIso(quietEnd));
+        continue;
+      }
       const expired =
         m.message_class === "promotional" &&
         now.getTime() - Date.parse(m.queued_at) > this.options.promotionalExpiryMs;

@@ -139,6 +139,47 @@ describe("LINE delivery", () => {
     expect(message.provider_id).toBeTruthy();
   });
 
+  it("holds a promotional message that falls due at night until quiet hours end", async () => {
+    const userId = lineUserId();
+    const customerId = await upsertCustomer(t, { externalId: "yui", lineUserId: userId }, { line: true });
+    await saveTemplate(t.ctx.db, t.clock, t.shop.shop.id, {
+      key: "weekly",
+      channel: "line",
+      locale: "ja",
+      messageClass: "promotional",
+      body: "今週のおすすめ 配信停止 {{ unsubscribeUrl }}",
+    });
+    // 22:30 in Tokyo: a retry, say, comes due in the shop's quiet hours (21:00–08:00 for LINE).
+    t.clock.set("2026-06-01T13:30:00.000Z");
+    await t.ctx.db
+      .insertInto("messages")
+      .values({
+        shop_id: t.shop.shop.id,
+        customer_id: customerId,
+        channel: "line",
+        template_key: "weekly",
+        message_class: "promotional",
+        status: "queued",
+        status_reason: null,
+        idempotency_key: "campaign:1:yui",
+        payload: "{}",
+        queued_at: "2026-06-01T13:30:00.000Z",
+        updated_at: "2026-06-01T13:30:00.000Z",
+        due_at: "2026-06-01T13:30:00.000Z",
+      })
+      .execute();
+    await delivery.drain();
+    expect(line.requests).toHaveLength(0);
+    const held = await t.ctx.db.selectFrom("messages").selectAll().executeTakeFirstOrThrow();
+    expect(held).toMatchObject({ status: "deferred", attempts: 0, due_at: "2026-06-01T23:00:00.000Z" });
+    expect(held.status_reason).toMatch(/^quiet hours/);
+
+    // At 08:00 it goes.
+    t.clock.set("2026-06-01T23:00:00.000Z");
+    await delivery.drain();
+    expect(line.accepted("push")).toHaveLength(1);
+  });
+
   it("sends nothing to a member who blocked the account, and says so", async () => {
     const userId = lineUserId();
     const customerId = await upsertCustomer(t, { externalId: "ken", lineUserId: userId }, { line: true });
