@@ -5,6 +5,7 @@ import { Liquid } from "liquidjs";
 import mjml2html from "mjml";
 import { describe, expect, it } from "vitest";
 import { smsSegments } from "../../src/messaging/channels/sms/segments.js";
+import { TEMPLATE_VARIABLES } from "../../src/messaging/render/vocabulary.js";
 import {
   LIBRARY_TEMPLATES,
   type LibraryLocale,
@@ -16,46 +17,8 @@ import { SMS_OPT_OUT } from "../../src/scenarios/library/content/snippets.js";
 
 const liquid = new Liquid({ strictVariables: true, strictFilters: true });
 
-/** The only variables a template may use (arrays may also ask for their `size`). */
-const VOCABULARY = new Set([
-  "customer.firstName",
-  "customer.lastName",
-  "customer.firstNameKana",
-  "customer.lastNameKana",
-  "shop.name",
-  "shop.url",
-  "shop.address",
-  "shop.email",
-  "shop.phone",
-  "shop.memberPageUrl",
-  "unsubscribeUrl",
-  "preferencesUrl",
-  "coupon.code",
-  "coupon.label",
-  "coupon.expiresAt",
-  "points.balance",
-  "points.expiringAmount",
-  "points.expiresAt",
-  "cart.items",
-  "cart.items.size",
-  "cart.url",
-  "product.name",
-  "product.sku",
-  "product.url",
-  "product.imageUrl",
-  "product.price",
-  "order.number",
-  "order.orderedAt",
-  "order.shippedAt",
-  "order.items",
-  "order.items.size",
-  "order.total",
-  "warranty.endsAt",
-  "subscription.deliveryCount",
-  "recommendations",
-  "recommendations.size",
-  "anniversary.years",
-]);
+/** The only variables a template may use: the renderer's vocabulary (arrays may also ask for `size`). */
+const VOCABULARY = TEMPLATE_VARIABLES;
 
 const STEPS: Record<string, string[]> = {
   "cart-abandonment": ["reminder-1h", "reminder-24h", "reminder-72h"],

@@ -1,44 +1,20 @@
 // The confirmation link: GET /c/<token> only shows the confirm button (mail scanners and link previews
 // fetch links, and must not sign anyone up); POST /c/<token> grants the consent. The signed token is the
 // credential: no login and no cookies, so there is no session for another site to ride on.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import type { RoutePlugin } from "../../http/context.js";
-import { chooseLocale, type Locale } from "../preferences/copy.js";
 import { registerFormParsers } from "../preferences/form.js";
+import {
+  localeOf,
+  PAGE_HEADERS,
+  ROUTE_OPTIONS,
+  sendPage,
+  type TokenRoute,
+} from "../preferences/page-http.js";
 import { errorPage, linkErrorPage } from "../preferences/pages.js";
 import { closedPage, confirmedPage, confirmPage } from "./pages.js";
 import { type ConfirmationState, confirmationState, confirmRequest } from "./requests.js";
 import { readConfirmationToken } from "./token.js";
-
-interface TokenRoute {
-  Params: { token: string };
-  Querystring: { lang?: unknown };
-}
-
-/** Pages hold a credential in their URL: never cached, never framed, never sent on as a referrer. */
-const PAGE_HEADERS = {
-  "cache-control": "no-store",
-  "referrer-policy": "no-referrer",
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "DENY",
-  "content-security-policy":
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-};
-
-const ROUTE_OPTIONS = { config: { auth: "none" as const }, schema: { hide: true } };
-
-function localeOf(request: FastifyRequest<TokenRoute>, shopLocale?: string): Locale {
-  const lang = request.query?.lang;
-  return chooseLocale(
-    typeof lang === "string" ? lang : undefined,
-    request.headers["accept-language"],
-    shopLocale,
-  );
-}
-
-function sendPage(reply: FastifyReply, status: number, html: string) {
-  return reply.code(status).type("text/html; charset=utf-8").send(html);
-}
 
 /** The page for what the link's request is now: the button while it waits, else how it ended. */
 function pageFor(

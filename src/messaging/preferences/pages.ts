@@ -42,7 +42,8 @@ const STYLE = [
   "footer{max-width:34rem;margin:1rem auto 0;text-align:center;font-size:.9rem}",
 ].join("");
 
-interface Frame {
+/** The frame every recipient page shares (unsubscribe, preferences, opt-in confirmation). */
+export interface Frame {
   locale: Locale;
   title: string;
   shopName?: string;
@@ -50,7 +51,7 @@ interface Frame {
   content: string;
 }
 
-function layout({ locale, title, shopName, content }: Frame): string {
+export function layout({ locale, title, shopName, content }: Frame): string {
   const other: Locale = locale === "ja" ? "en" : "ja";
   const shop = shopName === undefined ? "" : `<p class="shop">${escapeHtml(shopName)}</p>\n`;
   return `<!doctype html>

@@ -7,8 +7,9 @@ import { getConsents } from "../../customers/index.js";
 import type { AppContext, RoutePlugin } from "../../http/context.js";
 import { type RecipientRef, readRecipientToken, recipientToken } from "../links.js";
 import { CONSENT_SOURCES, resubscribe, savePreferenceCentre, unsubscribe } from "./changes.js";
-import { chooseLocale, type Locale } from "./copy.js";
+import type { Locale } from "./copy.js";
 import { formFields, isOneClickUnsubscribe, registerFormParsers } from "./form.js";
+import { localeOf, PAGE_HEADERS, ROUTE_OPTIONS, sendPage, type TokenRoute } from "./page-http.js";
 import {
   errorPage,
   linkErrorPage,
@@ -21,37 +22,7 @@ import { getPreferences, shopCategories } from "./preferences.js";
 import { loadRecipient, type Recipient } from "./recipient.js";
 import { readPreferenceForm } from "./schema.js";
 
-interface TokenRoute {
-  Params: { token: string };
-  Querystring: { lang?: unknown };
-}
-
 type Purpose = "unsubscribe" | "preferences";
-
-/** Pages hold a credential in their URL: never cached, never framed, never sent on as a referrer. */
-const PAGE_HEADERS = {
-  "cache-control": "no-store",
-  "referrer-policy": "no-referrer",
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "DENY",
-  "content-security-policy":
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-};
-
-const ROUTE_OPTIONS = { config: { auth: "none" as const }, schema: { hide: true } };
-
-function localeOf(request: FastifyRequest<TokenRoute>, shopLocale?: string): Locale {
-  const lang = request.query?.lang;
-  return chooseLocale(
-    typeof lang === "string" ? lang : undefined,
-    request.headers["accept-language"],
-    shopLocale,
-  );
-}
-
-function sendPage(reply: FastifyReply, status: number, html: string) {
-  return reply.code(status).type("text/html; charset=utf-8").send(html);
-}
 
 function sendText(reply: FastifyReply, status: number, text: string) {
   return reply.code(status).type("text/plain; charset=utf-8").send(`${text}\n`);

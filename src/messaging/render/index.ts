@@ -8,6 +8,7 @@ import type { ShopForMessages } from "../../shops/profile.js";
 import type { RenderedContent } from "../channels/types.js";
 import type { LinkBuilder, RecipientRef } from "../links.js";
 import { type CompiledTemplate, htmlLiquid, TemplateCache, textLiquid } from "./compile.js";
+import { PopularProductsCache } from "./recommendations.js";
 import { buildScopes } from "./scope.js";
 import { LinkTracker } from "./tracking.js";
 
@@ -26,6 +27,7 @@ const LOCALES = ["ja", "en"];
 
 export class Renderer {
   private readonly cache = new TemplateCache();
+  private readonly popular = new PopularProductsCache();
 
   constructor(
     private readonly db: Db,
@@ -75,6 +77,7 @@ export class Renderer {
         group,
         { cart: uses.has("cart"), recommendations: uses.has("recommendations") },
         now,
+        this.popular,
       );
       for (const m of group) {
         try {

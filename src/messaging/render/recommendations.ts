@@ -53,3 +53,22 @@ export async function popularProducts(
     .limit(limit)
     .execute();
 }
+
+/**
+ * Best sellers change over days, not seconds: each shop's list is read at most every ten minutes, not
+ * for every batch the worker renders (the query aggregates 90 days of order lines).
+ */
+export class PopularProductsCache {
+  private readonly entries = new Map<number, { at: number; products: Promise<ProductCard[]> }>();
+
+  constructor(private readonly ttlMs = 10 * 60_000) {}
+
+  get(db: Db, shopId: number, now: Date, limit: number): Promise<ProductCard[]> {
+    const hit = this.entries.get(shopId);
+    if (hit && now.getTime() - hit.at < this.ttlMs && hit.at <= now.getTime()) return hit.products;
+    const products = popularProducts(db, shopId, now, limit);
+    products.catch(() => this.entries.delete(shopId));
+    this.entries.set(shopId, { at: now.getTime(), products });
+    return products;
+  }
+}

@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import { anyOf, type Db, fromJson, type Message, selectIn } from "../../db/index.js";
 import type { ShopForMessages } from "../../shops/profile.js";
 import { couponLabel, formatDate, formatMoney } from "./format.js";
-import { type ProductCard, popularProducts } from "./recommendations.js";
+import { PopularProductsCache, type ProductCard } from "./recommendations.js";
 
 interface Payload {
   event?: { type?: string; productId?: number | null; sku?: string | null };
@@ -38,6 +38,7 @@ export async function buildScopes(
   messages: Message[],
   needs: ScopeNeeds,
   now: Date,
+  popularCache: PopularProductsCache = new PopularProductsCache(),
 ): Promise<Map<number, Scope>> {
   const payloads = new Map(messages.map((m) => [m.id, fromJson<Payload>(m.payload)]));
   const customerIds = [...new Set(messages.map((m) => m.customer_id))];
@@ -57,7 +58,7 @@ export async function buildScopes(
   for (const lines of [...orders.values()].map((o) => o.items).concat([...carts.values()]))
     for (const l of lines) if (l.productId) productIds.add(l.productId);
   const products = await loadProducts(db, shop.id, [...productIds]);
-  const popular = needs.recommendations ? await popularProducts(db, shop.id, now, RECOMMENDATIONS * 3) : [];
+  const popular = needs.recommendations ? await popularCache.get(db, shop.id, now, RECOMMENDATIONS * 3) : [];
   const bought = needs.recommendations ? await productsBought(db, shop.id, customerIds) : new Map();
 
   const card = (p: ProductCard) => ({
