@@ -41,7 +41,20 @@ export async function mergeCustomers(
   const from = duplicate.id;
   const to = survivor.id;
 
-  for (const table of ["orders", "events", "point_ledger", "coupons", "visitors", "consent_log"] as const) {
+  // Orders are marked changed so the analytics job re-aggregates the survivor; the duplicate's metrics
+  // row goes with the duplicate.
+  await trx
+    .updateTable("orders")
+    .set({ customer_id: to, updated_at: now })
+    .where("shop_id", "=", shopId)
+    .where("customer_id", "=", from)
+    .execute();
+  await trx
+    .deleteFrom("customer_metrics")
+    .where("shop_id", "=", shopId)
+    .where("customer_id", "=", from)
+    .execute();
+  for (const table of ["events", "point_ledger", "coupons", "visitors", "consent_log"] as const) {
     await trx
       .updateTable(table)
       .set({ customer_id: to })

@@ -6,6 +6,7 @@ import { integrations } from "./migrations/0002_integrations.js";
 import { scenarios } from "./migrations/0003_scenarios.js";
 import { campaigns } from "./migrations/0004_campaigns.js";
 import { delivery } from "./migrations/0005_delivery.js";
+import { analytics } from "./migrations/0006_analytics.js";
 import type { EngineMigration } from "./migrations/types.js";
 
 /** Append only: a released migration is never edited, a new one is added below it. */
@@ -15,6 +16,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ["0003_scenarios", scenarios],
   ["0004_campaigns", campaigns],
   ["0005_delivery", delivery],
+  ["0006_analytics", analytics],
 ];
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

@@ -258,6 +258,11 @@ export interface Schema {
   suppressions: SuppressionTable;
   conversions: ConversionTable;
   campaigns: CampaignTable;
+  segments: SegmentTable;
+  segment_memberships: SegmentMembershipTable;
+  customer_metrics: CustomerMetricsTable;
+  analytics_models: AnalyticsModelTable;
+  ad_costs: AdCostTable;
 }
 
 export type Shop = Selectable<ShopTable>;
@@ -565,3 +570,74 @@ export interface CampaignTable {
 }
 
 export type Campaign = Selectable<CampaignTable>;
+
+export interface SegmentTable {
+  id: Id;
+  shop_id: number;
+  key: string;
+  name: string;
+  description: string | null;
+  definition: JsonText;
+  version: Generated<number>;
+  status: Generated<"active" | "archived">;
+  member_count: Generated<number>;
+  refreshed_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One stay of a customer in a segment; current members have no exited_at. */
+export interface SegmentMembershipTable {
+  id: Id;
+  shop_id: number;
+  segment_id: number;
+  customer_id: number;
+  entered_at: Timestamp;
+  exited_at: Timestamp | null;
+}
+
+/** Per-customer aggregates, scores and predictions, kept up to date by the analytics job. */
+export interface CustomerMetricsTable {
+  shop_id: number;
+  customer_id: number;
+  orders_count: Generated<number>;
+  revenue: Generated<number>;
+  first_order_id: number | null;
+  first_order_at: Timestamp | null;
+  second_order_at: Timestamp | null;
+  last_order_at: Timestamp | null;
+  purchase_days: Generated<number>;
+  first_order_channel: OrderChannel | null;
+  acquisition_channel: string | null;
+  online_orders: Generated<number>;
+  store_orders: Generated<number>;
+  coupon_orders: Generated<number>;
+  recency_score: number | null;
+  frequency_score: number | null;
+  monetary_score: number | null;
+  rfm_group: string | null;
+  p_alive: number | null;
+  expected_orders_365: number | null;
+  next_order_at: Timestamp | null;
+  predicted_clv_365: number | null;
+  refreshed_at: Timestamp;
+}
+
+export interface AnalyticsModelTable {
+  shop_id: number;
+  kind: string;
+  params: JsonText;
+  fitted_at: Timestamp;
+}
+
+export interface AdCostTable {
+  shop_id: number;
+  channel: string;
+  month: string;
+  amount: number;
+  currency: string;
+  updated_at: Timestamp;
+}
+
+export type Segment = Selectable<SegmentTable>;
+export type CustomerMetrics = Selectable<CustomerMetricsTable>;
