@@ -25,6 +25,7 @@ import { messagingRoutes } from "../messaging/routes.js";
 import { trackingRoutes } from "../messaging/tracking-routes.js";
 import { orderRoutes } from "../orders/routes.js";
 import { scenarioRoutes } from "../scenarios/routes.js";
+import { segmentRoutes } from "../segments/routes.js";
 import { registerApiKeyAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { errorHandler } from "./errors.js";
@@ -86,6 +87,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(orderRoutes, { ctx, prefix: "/v1" });
   await app.register(eventRoutes, { ctx, prefix: "/v1" });
   await app.register(scenarioRoutes, { ctx, prefix: "/v1" });
+  await app.register(segmentRoutes, { ctx, prefix: "/v1" });
   await app.register(campaignRoutes, { ctx, prefix: "/v1" });
   await app.register(messagingRoutes, { ctx, prefix: "/v1" });
   await app.register(shopifySettingsRoutes, { ctx, prefix: "/v1" });
