@@ -1,5 +1,6 @@
 // What an import did: counts, and one error per rejected row naming the line, the source column,
 // the Kizuna field and the reason.
+import { csvCell } from "../core/csv.js";
 import type { Encoding } from "./decode.js";
 import type { ImportKind } from "./fields.js";
 
@@ -101,11 +102,6 @@ export class ReportBuilder {
     this.report.elapsedMs = Date.now() - this.started;
     return this.report;
   }
-}
-
-function csvCell(value: string | number | null): string {
-  const text = value === null ? "" : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export const ERROR_CSV_HEADER = "row,column,field,reason\r\n";

@@ -39,6 +39,8 @@ type Leaf =
     }
   | { type: "points"; min?: number; max?: number }
   | { type: "tag"; tag: string }
+  /** A current member of the shop's segment (segments/), as of its last refresh. */
+  | { type: "segment"; key: string }
   | {
       type: "entry";
       path: string;
@@ -97,6 +99,12 @@ const leafSchema = z.discriminatedUnion("type", [
     .strict(),
   z.object({ type: z.literal("points"), min: count.optional(), max: count.optional() }).strict(),
   z.object({ type: z.literal("tag"), tag: z.string().min(1).max(64) }).strict(),
+  z
+    .object({
+      type: z.literal("segment"),
+      key: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "a segment key"),
+    })
+    .strict(),
   /** A value the trigger put in the run's context, e.g. `subscription.deliveryCount`. */
   z
     .object({
@@ -329,6 +337,20 @@ class FactCache {
       }
       case "entry":
         return (s) => compareAttribute(leaf.op, valueAt(s.context ?? {}, leaf.path), leaf.value);
+      case "segment": {
+        const members = await this.byCustomer((ids) =>
+          db
+            .selectFrom("segment_memberships as sm")
+            .innerJoin("segments as s", "s.id", "sm.segment_id")
+            .select("sm.customer_id")
+            .where("s.shop_id", "=", shopId)
+            .where("s.key", "=", leaf.key)
+            .where("sm.exited_at", "is", null)
+            .where(anyOf(db, "sm.customer_id", ids))
+            .execute(),
+        );
+        return (s) => members.has(s.customerId);
+      }
       case "points": {
         const balances = await this.byCustomer((ids) =>
           db

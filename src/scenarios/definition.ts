@@ -114,6 +114,13 @@ export const triggerSchema = z.discriminatedUnion("type", [
       at: localTimeSchema.default("10:00"),
     })
     .strict(),
+  /** A customer entering a segment (segments/), as the segment's refresh records it. */
+  z
+    .object({
+      type: z.literal("segment_entry"),
+      segment: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "a segment key"),
+    })
+    .strict(),
   /** A product back in stock, fanned out to the customers who showed interest in it. */
   z
     .object({

@@ -30,7 +30,7 @@ export interface TriggerOptions extends FeedOptions {
   shopId?: number;
 }
 
-type Source = "events" | "orders" | "date" | "schedule" | "restock" | "customers" | "campaign";
+type Source = "events" | "orders" | "date" | "schedule" | "restock" | "customers" | "campaign" | "segments";
 
 function sourceOf(trigger: Trigger): Source {
   switch (trigger.type) {
@@ -48,6 +48,8 @@ function sourceOf(trigger: Trigger): Source {
       return "customers";
     case "campaign":
       return "campaign";
+    case "segment_entry":
+      return "segments";
   }
 }
 
@@ -79,7 +81,10 @@ export async function setCursor(
     .execute();
 }
 
-export async function maxId(db: Db, table: "events" | "orders" | "customers"): Promise<number> {
+export async function maxId(
+  db: Db,
+  table: "events" | "orders" | "customers" | "segment_memberships",
+): Promise<number> {
   const row = await db
     .selectFrom(table)
     .select((eb) => eb.fn.max("id").as("id"))
@@ -100,8 +105,14 @@ export async function startCursors(
   if (source === "campaign") return; // entered by the campaign, not read from a source
   const now = clock.now();
   let position: string;
-  if (source === "events" || source === "orders" || source === "restock" || source === "customers") {
-    const table = source === "restock" ? "events" : source;
+  if (
+    source === "events" ||
+    source === "orders" ||
+    source === "restock" ||
+    source === "customers" ||
+    source === "segments"
+  ) {
+    const table = source === "restock" ? "events" : source === "segments" ? "segment_memberships" : source;
     position = options.backtest ? toIso(now) : String(await maxId(db, table));
   } else if (source === "date") {
     const zone = await shopZone(db, shopId);
@@ -166,6 +177,8 @@ async function runScenarioTrigger(
       return scheduleTrigger(ctx, trigger);
     case "signup":
       return signupTrigger(ctx);
+    case "segment_entry":
+      return segmentEntryTrigger(ctx, trigger);
     case "campaign":
       return { entered: 0, more: false };
   }
@@ -318,6 +331,42 @@ async function orderTrigger(
     })),
   );
   return advance(ctx, "orders", window, rows, (r) => r.ordered_at, entered);
+}
+
+const SEGMENT_FEED: FeedColumns = { time: "entered_at", written: "entered_at" };
+
+/** New stays in the segment since the cursor: each entry (a customer may enter again later) is a run. */
+async function segmentEntryTrigger(
+  ctx: TriggerContext,
+  trigger: Extract<Trigger, { type: "segment_entry" }>,
+): Promise<TriggerPass> {
+  const { db, scenario } = ctx;
+  const segment = await db
+    .selectFrom("segments")
+    .select("id")
+    .where("shop_id", "=", scenario.shop_id)
+    .where("key", "=", trigger.segment)
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  if (!segment) return { entered: 0, more: false };
+  const window = feedWindow(ctx.clock, ctx.options, ctx.cursor, BATCH);
+  const rows = await inWindow(
+    db
+      .selectFrom("segment_memberships")
+      .select(["id", "customer_id", "entered_at"])
+      .where("segment_id", "=", segment.id),
+    window,
+    SEGMENT_FEED,
+  ).execute();
+  const entered = await enter(
+    ctx,
+    rows.map((r) => ({
+      customerId: r.customer_id,
+      entryKey: `segment:${r.id}`,
+      context: { segment: { key: trigger.segment, enteredAt: r.entered_at } },
+    })),
+  );
+  return advance(ctx, "segments", window, rows, (r) => r.entered_at, entered);
 }
 
 /** Restock events fan out to the customers who viewed (and did not buy), favourited or asked. */

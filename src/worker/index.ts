@@ -1,6 +1,7 @@
 // The background worker: runs each job until it has nothing due, then sleeps. `kizuna worker` runs it
 // as its own process (any number of them on PostgreSQL); `kizuna serve` on SQLite runs it in-process.
 
+import { refreshAnalytics } from "../analytics/job.js";
 import { startDueCampaigns } from "../campaigns/index.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
@@ -9,6 +10,7 @@ import type { Db } from "../db/index.js";
 import { attributeConversions } from "../messaging/attribution/index.js";
 import { guardDeliverability } from "../messaging/deliverability.js";
 import { advanceDueRuns, runTriggers, wakeWaitingRuns } from "../scenarios/index.js";
+import { refreshDueSegments } from "../segments/index.js";
 
 export interface Job {
   name: string;
@@ -20,6 +22,16 @@ export interface Job {
 // customers before the step pass moves them.
 export const JOBS: Job[] = [
   { name: "expire-points", runBatch: (db, clock) => expireDuePoints(db, clock) },
+  // Metrics before segments (their rules read them), segments before triggers (entries start runs).
+  // Once per round: a pass does all that is due, and returning 0 keeps drainJobs from repeating it.
+  {
+    name: "analytics",
+    runBatch: async (db, clock) => {
+      await refreshAnalytics(db, clock);
+      return 0;
+    },
+  },
+  { name: "segments", runBatch: (db, clock) => refreshDueSegments(db, clock) },
   { name: "campaigns", runBatch: (db, clock) => startDueCampaigns(db, clock) },
   { name: "scenario-triggers", runBatch: (db, clock) => runTriggers(db, clock) },
   { name: "scenario-wakeups", runBatch: (db, clock) => wakeWaitingRuns(db, clock) },

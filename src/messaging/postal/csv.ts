@@ -2,29 +2,12 @@
 // as UTF-8) or Shift_JIS (CP932) for vendors whose systems take nothing else. Cells a spreadsheet would
 // run as a formula are defused with a leading apostrophe (OWASP's advice on CSV injection).
 import iconv from "iconv-lite";
+import { defuseFormula, toCsv } from "../../core/csv.js";
+
+export { defuseFormula, toCsv };
 
 export const CSV_ENCODINGS = ["utf8", "cp932"] as const;
 export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
-
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
-
-/** A cell that cannot start a formula: `=1+1` becomes `'=1+1`. */
-export function defuseFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
-
-function cell(value: string): string {
-  const safe = defuseFormula(value);
-  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function toCsv(rows: ReadonlyArray<ReadonlyArray<string>>): string {
-  return rows
-    .map((row) => row.map(cell).join(","))
-    .join("\r\n")
-    .concat("\r\n");
-}
 
 // The "wave dash problem": JIS X 0208 characters that Unicode (and macOS, and Japanese input on the
 // web) writes with code points CP932 does not have; Windows writes the look-alikes on the right. An
