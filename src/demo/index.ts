@@ -1,9 +1,12 @@
 // The demo shop generator: a believable Japanese beauty & health shop with two years of customers, orders,
 // storefront events, points and coupons, ending at the clock's now. Deterministic for a seed and a clock;
 // customers are simulated and written in chunks, so memory stays flat from a thousand to a million.
+
+import { refreshCustomerMetrics } from "../analytics/metrics.js";
 import type { Clock } from "../core/clock.js";
 import { ValidationError } from "../core/errors.js";
 import type { Db } from "../db/index.js";
+import { installStarterSegments } from "../segments/index.js";
 import { type CreatedShop, createShop } from "../shops/index.js";
 import { buildCatalog, CatalogIndex } from "./catalog.js";
 import { STREAM, streamRandom } from "./random.js";
@@ -63,5 +66,9 @@ export async function generateDemoShop(db: Db, clock: Clock, options: DemoOption
       progress(last, customers, "customers");
     }
   });
-  return { ...created, counts: { ...writer.counts } };
+  // The starter segments, over fresh metrics, so the admin opens on a shop with lists and RFM groups.
+  progress(customers, customers, "segments");
+  await refreshCustomerMetrics(db, created.shop.id, { now: new Date(now), full: true });
+  const segments = await installStarterSegments(db, clock, created.shop.id);
+  return { ...created, counts: { ...writer.counts, segments: segments.length } };
 }

@@ -1,4 +1,5 @@
 export { type CompileContext, compileRule, membersQuery } from "./compile.js";
+export { installStarterSegments, STARTER_SEGMENTS } from "./library.js";
 export {
   PROFILE_FIELDS,
   RFM_GROUP_NAMES,
