@@ -7,6 +7,7 @@ import { NotFoundError } from "../core/errors.js";
 import { findByExternalId } from "../customers/index.js";
 import { shopIdOf } from "../http/auth.js";
 import type { RoutePlugin } from "../http/context.js";
+import { installStarterSegments } from "./library.js";
 import { segmentKeySchema } from "./schema.js";
 import {
   archiveSegment,
@@ -100,6 +101,19 @@ export const segmentRoutes: RoutePlugin = async (instance, { ctx }) => {
     },
     async (request) =>
       saveSegment(db, clock, shopIdOf(request), { ...request.body, key: request.params.key }),
+  );
+
+  app.post(
+    "/segments/starter",
+    {
+      config: { auth: "secret" },
+      schema: {
+        tags,
+        summary: "Install the ready-made segments the shop does not have yet (VIP, F2 candidates, dormant…)",
+        response: { 200: z.object({ installed: z.array(segmentSchema) }) },
+      },
+    },
+    async (request) => ({ installed: await installStarterSegments(db, clock, shopIdOf(request)) }),
   );
 
   app.get(

@@ -42,4 +42,9 @@ describe("starter segments on the demo shop", () => {
     });
     expect(both.count).toBe(0);
   });
+
+  it("installs only the starter segments a shop does not have", async () => {
+    const { installStarterSegments } = await import("../../src/segments/index.js");
+    expect(await installStarterSegments(t.db, clock, shopId)).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ import { ValidationError } from "../../core/errors.js";
 import {
   archiveSegment,
   findSegment,
+  installStarterSegments,
   listSegments,
   previewRule,
   refreshSegment,
@@ -95,6 +96,20 @@ export function registerSegmentCommand(program: Command): void {
         const saved = await saveSegment(db, systemClock, shop.id, input);
         if (opts.json) return printJson(saved);
         console.log(`segment ${saved.key} v${saved.version}: ${saved.members} members`);
+      });
+    });
+
+  withShop(segment.command("starter"))
+    .description("install the ready-made segments the shop does not have yet (VIP, F2 candidates, dormant…)")
+    .action(async (opts: Options) => {
+      await withInstance(async ({ db }) => {
+        const shop = await resolveShop(db, opts.shop);
+        const installed = await installStarterSegments(db, systemClock, shop.id);
+        console.log(
+          installed.length === 0
+            ? "every starter segment is installed already"
+            : formatTable(installed.map((s) => ({ key: s.key, name: s.name, members: s.members }))),
+        );
       });
     });
 
