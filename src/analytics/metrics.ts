@@ -9,7 +9,15 @@
 //   moves with the calendar, so this runs once a day.
 import { type RawBuilder, sql } from "kysely";
 import { toIso } from "../core/clock.js";
-import { anyOf, type Db, fromJson, inTransaction, jsonParam, jsonTextOf } from "../db/index.js";
+import {
+  anyOf,
+  type Db,
+  fromJson,
+  inTransaction,
+  jsonParam,
+  jsonTextOf,
+  refreshPlannerStatistics,
+} from "../db/index.js";
 import { localDate } from "./sql.js";
 
 export const RFM_GROUPS = [
@@ -78,6 +86,7 @@ export async function refreshCustomerMetrics(
       await writeState(trx, shopId, { ordersUpdatedAt: mark, fullAt: nowIso, boundaries }, nowIso);
       return n;
     });
+    await refreshPlannerStatistics(db, ["customer_metrics", "customers"]);
     return { mode: "full", customers };
   }
 

@@ -18,6 +18,7 @@ export {
   jsonTextOf,
   maxParams,
   monthDayOf,
+  refreshPlannerStatistics,
   selectIn,
   toJson,
 } from "./dialect.js";
