@@ -64,11 +64,18 @@ export interface MetricsRefresh {
 export async function refreshCustomerMetrics(
   db: Db,
   shopId: number,
-  options: { now: Date; full?: boolean },
+  options: {
+    now: Date;
+    full?: boolean;
+    /** false: leave the daily rebuild to the worker (a request should not wait for it). */
+    fullWhenDue?: boolean;
+  },
 ): Promise<MetricsRefresh> {
   const state = await readState(db, shopId);
   const nowIso = toIso(options.now);
-  const due = !state.fullAt || options.now.getTime() - Date.parse(state.fullAt) >= FULL_EVERY_MS;
+  const due =
+    options.fullWhenDue !== false &&
+    (!state.fullAt || options.now.getTime() - Date.parse(state.fullAt) >= FULL_EVERY_MS);
   const shop = await db
     .selectFrom("shops")
     .select("timezone")

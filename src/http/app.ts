@@ -4,6 +4,7 @@ import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { analyticsRoutes } from "../analytics/routes.js";
 import { campaignRoutes } from "../campaigns/routes.js";
 import { catalogRoutes } from "../catalog/routes.js";
 import { customerRoutes } from "../customers/routes.js";
@@ -88,6 +89,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(eventRoutes, { ctx, prefix: "/v1" });
   await app.register(scenarioRoutes, { ctx, prefix: "/v1" });
   await app.register(segmentRoutes, { ctx, prefix: "/v1" });
+  await app.register(analyticsRoutes, { ctx, prefix: "/v1" });
   await app.register(campaignRoutes, { ctx, prefix: "/v1" });
   await app.register(messagingRoutes, { ctx, prefix: "/v1" });
   await app.register(shopifySettingsRoutes, { ctx, prefix: "/v1" });

@@ -3,6 +3,7 @@
 // set-based statements (who left, who arrived), so a segment of a million customers costs two queries,
 // and a scenario triggered on entry reads the new stays in id order.
 import { sql } from "kysely";
+import { refreshCustomerMetrics } from "../analytics/metrics.js";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { NotFoundError, ValidationError } from "../core/errors.js";
@@ -79,6 +80,15 @@ async function contextFor(
   return { db, shopId, now, segmentIds };
 }
 
+/**
+ * Rules read customer_metrics: the orders written since the last pass are folded in first (cheap: the
+ * customers whose orders changed), so a count right after an import is right without a worker. The
+ * daily full rebuild stays with the worker.
+ */
+async function metricsUpToDate(db: Db, shopId: number, now: Date): Promise<void> {
+  await refreshCustomerMetrics(db, shopId, { now, fullWhenDue: false });
+}
+
 export interface RulePreview {
   count: number;
   /** The first customers who match, for a look at who they are. */
@@ -95,6 +105,7 @@ export async function previewRule(
 ): Promise<RulePreview> {
   const rule = parseOrThrow(segmentRuleSchema, input, "rule");
   const ctx = await contextFor(db, shopId, clock.now(), rule);
+  await metricsUpToDate(db, shopId, clock.now());
   const members = membersQuery(rule, ctx);
   const counted = await db
     .selectFrom(members.as("q"))
@@ -226,6 +237,7 @@ export async function refreshSegment(db: Db, clock: Clock, segment: Segment): Pr
   const nowDate = clock.now();
   const now = toIso(nowDate);
   const rule = fromJson<SegmentRule>(segment.definition);
+  await metricsUpToDate(db, segment.shop_id, nowDate);
   return inTransaction(db, async (trx) => {
     const ctx = await contextFor(trx, segment.shop_id, nowDate, rule, segment.key);
     const members = membersQuery(rule, ctx);

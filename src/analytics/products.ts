@@ -1,0 +1,489 @@
+// The product axis: what sells, when, with what, and which first purchases bring customers back.
+// Over the last `months` months (in the shop's time zone, the month holding the report's moment last):
+// sales by product (the top `top` by revenue) and by top-level category per month, orders and revenue
+// by weekday, and pairs of products bought in the same order; over every first-time buyer: the
+// products of first orders, with the share of their buyers who ordered again and what they spent after.
+//
+// Definitions: units and revenue are the order lines' quantities and line totals (before order-level
+// discounts, shipping and tax); a product's orders are the orders with it on at least one line, a
+// category's the orders with at least one of its products; the weekday table counts whole orders and
+// their totals. Cancelled and returned orders are not sales.
+import { sql } from "kysely";
+import { toIso } from "../core/clock.js";
+import { ValidationError } from "../core/errors.js";
+import type { Db } from "../db/index.js";
+import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
+import { asReport, bucketOf, countedOrder, lastMonths, localWeekday, topCategory, unindexed } from "./sql.js";
+
+export interface ProductOptions {
+  /** Months covered, the current one included (default 12). */
+  months?: number;
+  /** Products kept in the product, pair and first-product tables (default 50). */
+  top?: number;
+}
+
+const MAX_MONTHS = 120;
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const NO_CATEGORY = "(none)";
+
+interface Sales {
+  units: number;
+  orders: number;
+  revenue: number;
+}
+
+export async function productReport(
+  db: Db,
+  ctx: ReportContext,
+  options: ProductOptions = {},
+): Promise<Report> {
+  const months = options.months ?? 12;
+  const top = options.top ?? 50;
+  if (!Number.isInteger(months) || months < 1 || months > MAX_MONTHS) {
+    throw ValidationError.field("months", `must be a whole number from 1 to ${MAX_MONTHS}`);
+  }
+  const window = lastMonths(ctx.timezone, ctx.asOf, months);
+  const data = await asReport(db, async (q) => {
+    const sales = await productMonths(q, ctx, window.bounds);
+    const topIds = topProducts(sales, top);
+    return {
+      sales,
+      topIds,
+      names: await productNames(q, ctx.shopId, topIds),
+      weekdays: await weekdaySales(q, ctx, window.bounds[0]),
+      pairs: await pairsOf(q, ctx, window.bounds[0], topIds, top),
+      firsts: await firstProducts(q, ctx, top),
+    };
+  });
+  const firstNames = await productNames(
+    db,
+    ctx.shopId,
+    data.firsts.map((f) => f.productId),
+  );
+  const orders = data.weekdays.reduce((n, w) => n + w.orders, 0);
+
+  return {
+    name: "products",
+    title: "Products: sales, seasonality, baskets and first purchases",
+    shopId: ctx.shopId,
+    asOf: toIso(ctx.asOf),
+    timezone: ctx.timezone,
+    currency: ctx.currency,
+    tables: {
+      products: productsTable(data.sales, data.topIds, data.names, top),
+      productMonths: productMonthsTable(data.sales, data.topIds, data.names, window.months),
+      categoryMonths: categoryMonthsTable(data.sales, window.months),
+      weekdays: weekdayTable(data.weekdays),
+      pairs: pairsTable(data.pairs, data.names, orders, top),
+      firstProducts: firstProductsTable(data.firsts, firstNames, top),
+    },
+    summary: {
+      from: window.months[0],
+      to: window.months[window.months.length - 1],
+      months,
+      orders,
+      note:
+        "Units and revenue are order lines (before order discounts, shipping and tax); a product's or " +
+        "category's orders are the orders with at least one of its lines. Pairs are among the top " +
+        `${top} products by revenue. First products: every product of a buyer's first order, over all ` +
+        "first-time buyers up to the report's moment.",
+    },
+  };
+}
+
+// ---- Sales by product and month ------------------------------------------------------------------
+
+interface ProductMonth extends Sales {
+  productId: number;
+  category: string;
+  month: number;
+  /** Orders with a line of the product's top-level category, counted on the first such line. */
+  categoryOrders: number;
+}
+
+/**
+ * One pass over the window's order lines: units, revenue and orders per product and month. A line
+ * repeating a product earlier in the same order does not count the order again, and the order counts
+ * for the category on its first line of that category, so category orders are sums over products.
+ */
+async function productMonths(db: Db, ctx: ReportContext, bounds: string[]): Promise<ProductMonth[]> {
+  const category = topCategory(db, "p.category_path");
+  // Lines are numbered from 1 and most orders have one: only later lines look back.
+  const earlier = (same: ReturnType<typeof sql>) =>
+    sql`(i.line_no > 1 and exists (select 1 from order_items j join products q on q.id = j.product_id
+      where j.order_id = o.id and j.line_no < i.line_no and ${same}))`;
+  const sameCategory = sql`coalesce(${topCategory(db, "q.category_path")}, '') = coalesce(${category}, '')`;
+  const rows = await db
+    .selectFrom("orders as o")
+    .crossJoin("order_items as i")
+    .innerJoin("products as p", "p.id", "i.product_id")
+    .select([
+      "p.id as product_id",
+      category.as("category"),
+      bucketOf("o.ordered_at", bounds).as("month"),
+      sql<number>`sum(i.quantity)`.as("units"),
+      sql<number>`sum(i.line_total)`.as("revenue"),
+      sql<number>`sum(case when ${earlier(sql`q.id = p.id`)} then 0 else 1 end)`.as("orders"),
+      sql<number>`sum(case when ${earlier(sameCategory)} then 0 else 1 end)`.as("category_orders"),
+    ])
+    .where(countedOrder("o", ctx.shopId, ctx.asOf))
+    .where("o.ordered_at", ">=", bounds[0])
+    .whereRef("i.order_id", "=", "o.id")
+    .where(unindexed(db, "i.shop_id"), "=", ctx.shopId)
+    .groupBy([sql`1`, sql`2`, sql`3`])
+    .execute();
+  return rows.map((r) => ({
+    productId: Number(r.product_id),
+    category: r.category ?? NO_CATEGORY,
+    month: Number(r.month),
+    units: Number(r.units),
+    revenue: Number(r.revenue),
+    orders: Number(r.orders),
+    categoryOrders: Number(r.category_orders),
+  }));
+}
+
+function topProducts(sales: ProductMonth[], top: number): number[] {
+  const revenue = new Map<number, number>();
+  for (const s of sales) revenue.set(s.productId, (revenue.get(s.productId) ?? 0) + s.revenue);
+  return [...revenue]
+    .sort(([a, x], [b, y]) => y - x || a - b)
+    .slice(0, top)
+    .map(([id]) => id);
+}
+
+type Names = Map<number, { sku: string; name: string; category: string | null }>;
+
+async function productNames(db: Db, shopId: number, ids: number[]): Promise<Names> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("products")
+    .select(["id", "sku", "name", "category_path"])
+    .where("shop_id", "=", shopId)
+    .where("id", "in", ids)
+    .execute();
+  return new Map(rows.map((r) => [Number(r.id), { sku: r.sku, name: r.name, category: r.category_path }]));
+}
+
+const salesColumns: ReportColumn[] = [
+  { key: "units", label: "Units", kind: "integer" },
+  { key: "orders", label: "Orders", kind: "integer" },
+  { key: "revenue", label: "Revenue (lines)", kind: "money" },
+];
+
+function productsTable(sales: ProductMonth[], ids: number[], names: Names, top: number): ReportTable {
+  const totals = new Map<number, Sales>(ids.map((id) => [id, { units: 0, orders: 0, revenue: 0 }]));
+  let revenue = 0;
+  for (const s of sales) {
+    revenue += s.revenue;
+    const t = totals.get(s.productId);
+    if (!t) continue;
+    t.units += s.units;
+    t.orders += s.orders;
+    t.revenue += s.revenue;
+  }
+  return {
+    title: `Top ${top} products by revenue`,
+    columns: [
+      { key: "sku", label: "SKU", kind: "text" },
+      { key: "name", label: "Product", kind: "text" },
+      { key: "category", label: "Category", kind: "text" },
+      ...salesColumns,
+      { key: "share", label: "Share of revenue", kind: "ratio" },
+    ],
+    rows: ids.map((id) => {
+      const t = totals.get(id)!;
+      return {
+        ...nameRow(id, names),
+        category: names.get(id)?.category ?? null,
+        ...t,
+        share: revenue > 0 ? t.revenue / revenue : 0,
+      };
+    }),
+    chart: { type: "bar", x: "sku", y: ["revenue"] },
+  };
+}
+
+const nameRow = (id: number, names: Names) => ({
+  sku: names.get(id)?.sku ?? String(id),
+  name: names.get(id)?.name ?? null,
+});
+
+function productMonthsTable(
+  sales: ProductMonth[],
+  ids: number[],
+  names: Names,
+  months: string[],
+): ReportTable {
+  const cells = new Map(sales.map((s) => [`${s.productId}:${s.month}`, s]));
+  const rows: ReportRow[] = [];
+  for (const id of ids) {
+    months.forEach((month, m) => {
+      const s = cells.get(`${id}:${m}`);
+      rows.push({
+        ...nameRow(id, names),
+        month,
+        units: s?.units ?? 0,
+        orders: s?.orders ?? 0,
+        revenue: s?.revenue ?? 0,
+      });
+    });
+  }
+  return {
+    title: "Top products by month",
+    columns: [
+      { key: "sku", label: "SKU", kind: "text" },
+      { key: "name", label: "Product", kind: "text" },
+      { key: "month", label: "Month", kind: "month" },
+      ...salesColumns,
+    ],
+    rows,
+    chart: { type: "line", x: "month", y: ["revenue"], series: "sku" },
+  };
+}
+
+function categoryMonthsTable(sales: ProductMonth[], months: string[]): ReportTable {
+  const cells = new Map<string, Sales>();
+  for (const s of sales) {
+    const key = `${s.category}\u0000${s.month}`;
+    const c = cells.get(key) ?? { units: 0, orders: 0, revenue: 0 };
+    c.units += s.units;
+    c.orders += s.categoryOrders;
+    c.revenue += s.revenue;
+    cells.set(key, c);
+  }
+  const categories = [...new Set(sales.map((s) => s.category))].sort();
+  return {
+    title: "Top-level categories by month",
+    columns: [
+      { key: "category", label: "Category", kind: "text" },
+      { key: "month", label: "Month", kind: "month" },
+      ...salesColumns,
+    ],
+    rows: categories.flatMap((category) =>
+      months.map((month, m) => ({
+        category,
+        month,
+        ...(cells.get(`${category}\u0000${m}`) ?? { units: 0, orders: 0, revenue: 0 }),
+      })),
+    ),
+    chart: { type: "stacked-bar", x: "month", y: ["revenue"], series: "category" },
+  };
+}
+
+// ---- Weekdays -------------------------------------------------------------------------------------
+
+interface WeekdaySales {
+  weekday: number;
+  orders: number;
+  revenue: number;
+}
+
+/** Orders and order totals per weekday in the shop's zone, over the window. */
+async function weekdaySales(db: Db, ctx: ReportContext, start: string): Promise<WeekdaySales[]> {
+  const rows = await db
+    .selectFrom("orders as o")
+    .select([
+      localWeekday(db, "o.ordered_at", ctx.timezone).as("weekday"),
+      sql<number>`count(*)`.as("orders"),
+      sql<number>`sum(o.total)`.as("revenue"),
+    ])
+    .where(countedOrder("o", ctx.shopId, ctx.asOf))
+    .where("o.ordered_at", ">=", start)
+    .groupBy(sql`1`)
+    .execute();
+  const byDay = new Map(rows.map((r) => [Number(r.weekday), r]));
+  return WEEKDAYS.map((_, weekday) => ({
+    weekday,
+    orders: Number(byDay.get(weekday)?.orders ?? 0),
+    revenue: Number(byDay.get(weekday)?.revenue ?? 0),
+  }));
+}
+
+function weekdayTable(days: WeekdaySales[]): ReportTable {
+  const orders = days.reduce((n, d) => n + d.orders, 0);
+  return {
+    title: "Orders by weekday",
+    columns: [
+      { key: "weekday", label: "Weekday", kind: "text" },
+      { key: "orders", label: "Orders", kind: "integer" },
+      { key: "share", label: "Share of orders", kind: "ratio" },
+      { key: "revenue", label: "Revenue (order totals)", kind: "money" },
+      { key: "average_order", label: "Average order", kind: "money" },
+    ],
+    rows: days.map((d) => ({
+      weekday: WEEKDAYS[d.weekday],
+      orders: d.orders,
+      share: orders > 0 ? d.orders / orders : 0,
+      revenue: d.revenue,
+      average_order: d.orders > 0 ? Math.round(d.revenue / d.orders) : null,
+    })),
+    chart: { type: "bar", x: "weekday", y: ["orders"] },
+  };
+}
+
+// ---- Products bought together ---------------------------------------------------------------------
+
+interface Pair {
+  a: number;
+  b: number;
+  together: number;
+  ordersA: number;
+  ordersB: number;
+}
+
+/**
+ * Pairs of the top products on lines of the same order in the window: orders with both, and with
+ * each (for confidence and lift). Only the top products' lines are joined to each other.
+ */
+async function pairsOf(
+  db: Db,
+  ctx: ReportContext,
+  start: string,
+  ids: number[],
+  top: number,
+): Promise<Pair[]> {
+  if (ids.length < 2) return [];
+  const lines = db
+    .selectFrom("orders as o")
+    .crossJoin("order_items as i")
+    .select(["o.id as order_id", "i.product_id"])
+    .distinct()
+    .where(countedOrder("o", ctx.shopId, ctx.asOf))
+    .where("o.ordered_at", ">=", start)
+    .whereRef("i.order_id", "=", "o.id")
+    .where(unindexed(db, "i.shop_id"), "=", ctx.shopId)
+    .where("i.product_id", "in", ids);
+  const rows = await db
+    .with(
+      (cte) => cte("top_lines").materialized(),
+      () => lines,
+    )
+    .selectFrom("top_lines as x")
+    .innerJoin("top_lines as y", (j) =>
+      j.onRef("y.order_id", "=", "x.order_id").onRef("y.product_id", ">", "x.product_id"),
+    )
+    .select(["x.product_id as a", "y.product_id as b", sql<number>`count(*)`.as("together")])
+    .groupBy(["x.product_id", "y.product_id"])
+    .orderBy("together", "desc")
+    .orderBy("x.product_id")
+    .orderBy("y.product_id")
+    .limit(top)
+    .execute();
+  const orders = await db
+    .with(
+      (cte) => cte("top_lines").materialized(),
+      () => lines,
+    )
+    .selectFrom("top_lines")
+    .select(["product_id", sql<number>`count(*)`.as("orders")])
+    .groupBy("product_id")
+    .execute();
+  const ordersOf = new Map(orders.map((r) => [Number(r.product_id), Number(r.orders)]));
+  return rows.map((r) => ({
+    a: Number(r.a),
+    b: Number(r.b),
+    together: Number(r.together),
+    ordersA: ordersOf.get(Number(r.a)) ?? 0,
+    ordersB: ordersOf.get(Number(r.b)) ?? 0,
+  }));
+}
+
+function pairsTable(pairs: Pair[], names: Names, orders: number, top: number): ReportTable {
+  return {
+    title: `Products bought together (top ${top} pairs among the top products)`,
+    columns: [
+      { key: "sku_a", label: "SKU A", kind: "text" },
+      { key: "name_a", label: "Product A", kind: "text" },
+      { key: "sku_b", label: "SKU B", kind: "text" },
+      { key: "name_b", label: "Product B", kind: "text" },
+      { key: "orders", label: "Orders with both", kind: "integer" },
+      { key: "support", label: "Support (share of orders)", kind: "ratio" },
+      { key: "confidence_ab", label: "Confidence A → B", kind: "ratio" },
+      { key: "confidence_ba", label: "Confidence B → A", kind: "ratio" },
+      { key: "lift", label: "Lift", kind: "number" },
+    ],
+    rows: pairs.map((p) => ({
+      sku_a: names.get(p.a)?.sku ?? String(p.a),
+      name_a: names.get(p.a)?.name ?? null,
+      sku_b: names.get(p.b)?.sku ?? String(p.b),
+      name_b: names.get(p.b)?.name ?? null,
+      orders: p.together,
+      support: orders > 0 ? p.together / orders : 0,
+      confidence_ab: p.ordersA > 0 ? p.together / p.ordersA : 0,
+      confidence_ba: p.ordersB > 0 ? p.together / p.ordersB : 0,
+      lift: p.ordersA > 0 && p.ordersB > 0 ? (p.together * orders) / (p.ordersA * p.ordersB) : null,
+    })),
+    chart: { type: "bar", x: "sku_a", y: ["lift"], series: "sku_b" },
+  };
+}
+
+// ---- First products -------------------------------------------------------------------------------
+
+interface FirstProduct {
+  productId: number;
+  buyers: number;
+  repeaters: number;
+  laterRevenue: number;
+}
+
+/**
+ * Per product of first orders: buyers, those with a second order by asOf, and what they spent after
+ * the first order (revenue to date less the first order's total). Each buyer once per product.
+ */
+async function firstProducts(db: Db, ctx: ReportContext, top: number): Promise<FirstProduct[]> {
+  const asOf = toIso(ctx.asOf);
+  const rows = await db
+    .selectFrom("customer_metrics as m")
+    .crossJoin("order_items as i")
+    .innerJoin("orders as f", "f.id", "m.first_order_id")
+    .select([
+      "i.product_id",
+      sql<number>`count(*)`.as("buyers"),
+      sql<number>`sum(case when m.second_order_at <= ${asOf} then 1 else 0 end)`.as("repeaters"),
+      sql<number>`sum(m.revenue - f.total)`.as("later_revenue"),
+    ])
+    .where("m.shop_id", "=", ctx.shopId)
+    .where(unindexed(db, "m.first_order_at"), "<=", asOf)
+    .whereRef("i.order_id", "=", "m.first_order_id")
+    .where(unindexed(db, "i.shop_id"), "=", ctx.shopId)
+    .where("i.product_id", "is not", null)
+    // A line repeating a product earlier in the same order is the same buyer again.
+    .where(
+      sql<boolean>`not (i.line_no > 1 and exists (select 1 from order_items j
+        where j.order_id = m.first_order_id and j.line_no < i.line_no and j.product_id = i.product_id))`,
+    )
+    .groupBy("i.product_id")
+    .orderBy("buyers", "desc")
+    .orderBy("i.product_id")
+    .limit(top)
+    .execute();
+  return rows.map((r) => ({
+    productId: Number(r.product_id),
+    buyers: Number(r.buyers),
+    repeaters: Number(r.repeaters),
+    laterRevenue: Number(r.later_revenue),
+  }));
+}
+
+function firstProductsTable(firsts: FirstProduct[], names: Names, top: number): ReportTable {
+  return {
+    title: `Products in first orders and the buyers they bring back (top ${top} by buyers)`,
+    columns: [
+      { key: "sku", label: "SKU", kind: "text" },
+      { key: "name", label: "Product", kind: "text" },
+      { key: "buyers", label: "First-time buyers", kind: "integer" },
+      { key: "repeat_buyers", label: "Ordered again", kind: "integer" },
+      { key: "repeat_share", label: "Share who ordered again", kind: "ratio" },
+      { key: "later_revenue_per_buyer", label: "Later revenue per buyer", kind: "money" },
+    ],
+    rows: firsts.map((f) => ({
+      ...nameRow(f.productId, names),
+      buyers: f.buyers,
+      repeat_buyers: f.repeaters,
+      repeat_share: f.buyers > 0 ? f.repeaters / f.buyers : 0,
+      later_revenue_per_buyer: f.buyers > 0 ? Math.round(f.laterRevenue / f.buyers) : null,
+    })),
+    chart: { type: "bar", x: "sku", y: ["repeat_share"] },
+  };
+}
