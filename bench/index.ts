@@ -1,19 +1,22 @@
-// Benchmarks: `npm run bench -- ingest|scenarios|delivery [--json] [--engine sqlite|postgres|both] [--seconds N]`
+// Benchmarks: `npm run bench -- ingest|scenarios|delivery|analytics [--json] [--engine sqlite|postgres|both] [--seconds N]`
 // (delivery: --messages N emails, default 20,000; --connections N SMTP connections per worker; --batch N
 // per claim; --workers N worker processes on PostgreSQL)
 // (scenarios: --runs N active runs, default 1,000,000; --claim N runs per pass; --workers N on PostgreSQL)
+// (analytics: --customers N, default 1,000,000; --orders N, default 10 per customer; --events N and
+// --messages N, default 3 per customer; --reseed rebuilds the kept database, see analytics-seed.ts)
 // (--postgres-url URL: the server to create a scratch database on; --cpu-prof DIR: profile the server;
 // --only NAME: run one measurement, e.g. events-single).
 // Prints a table of results with the machine they ran on; with --json the last line printed is one
 // JSON object {"results":[{"name","engine",<figure>...}]}, for CI to keep and compare.
 import { cpus, loadavg, totalmem } from "node:os";
 import type { Engine } from "../src/db/index.js";
+import { type AnalyticsResult, benchAnalytics, printAnalytics, type SeededDatabase } from "./analytics.js";
 import { benchDelivery } from "./delivery.js";
 import { type BenchResult, benchImportOrders, benchIngest, type IngestOptions } from "./ingest.js";
 import { benchScenarios } from "./scenarios.js";
 
 const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
-const BENCHMARKS = ["ingest", "scenarios", "delivery"] as const;
+const BENCHMARKS = ["ingest", "scenarios", "delivery", "analytics"] as const;
 
 interface Args {
   benchmark: (typeof BENCHMARKS)[number];
@@ -29,13 +32,20 @@ interface Args {
   messages: number;
   connections: number;
   batch: number;
+  /** Set when --messages was given (analytics defaults to 3 per customer, delivery to 20,000). */
+  messagesGiven: boolean;
+  customers: number;
+  orders?: number;
+  events?: number;
+  reseed: boolean;
 }
 
 function usage(problem: string): never {
   console.error(`${problem}
-usage: npm run bench -- ingest|scenarios|delivery [--json] [--engine sqlite|postgres|both] [--seconds N]
+usage: npm run bench -- ingest|scenarios|delivery|analytics [--json] [--engine sqlite|postgres|both] [--seconds N]
          [--postgres-url URL] [--cpu-prof DIR] [--only NAME] [--runs N] [--claim N] [--workers N]
-         [--messages N] [--connections N] [--batch N]`);
+         [--messages N] [--connections N] [--batch N]
+         [--customers N] [--orders N] [--events N] [--reseed]`);
   process.exit(2);
 }
 
@@ -52,6 +62,9 @@ function parseArgs(argv: string[]): Args {
     messages: 20_000,
     connections: 8,
     batch: 500,
+    messagesGiven: false,
+    customers: 1_000_000,
+    reseed: false,
   };
   const rest = [...argv];
   const name = rest.shift();
@@ -85,6 +98,7 @@ function parseArgs(argv: string[]): Args {
         usage("--claim: 1 to 10000");
     } else if (flag === "--messages") {
       args.messages = Number(value());
+      args.messagesGiven = true;
       if (!(Number.isInteger(args.messages) && args.messages >= 100))
         usage("--messages: a whole number, at least 100");
     } else if (flag === "--connections") {
@@ -95,7 +109,20 @@ function parseArgs(argv: string[]): Args {
       args.batch = Number(value());
       if (!(Number.isInteger(args.batch) && args.batch >= 1 && args.batch <= 10_000))
         usage("--batch: 1 to 10000");
-    } else usage(`unknown option ${flag}`);
+    } else if (flag === "--customers") {
+      args.customers = Number(value());
+      if (!(Number.isInteger(args.customers) && args.customers >= 1000 && args.customers <= 100_000_000))
+        usage("--customers: a whole number, 1000 to 100,000,000");
+    } else if (flag === "--orders") {
+      args.orders = Number(value());
+      if (!(Number.isInteger(args.orders) && args.orders >= 1000 && args.orders <= 200_000_000))
+        usage("--orders: a whole number, 1000 to 200,000,000");
+    } else if (flag === "--events") {
+      args.events = Number(value());
+      if (!(Number.isInteger(args.events) && args.events >= 1000))
+        usage("--events: a whole number, at least 1000");
+    } else if (flag === "--reseed") args.reseed = true;
+    else usage(`unknown option ${flag}`);
   }
   return args;
 }
@@ -165,6 +192,7 @@ async function main(): Promise<void> {
     log,
   };
   const loadBefore = loadavg()[0];
+  if (args.benchmark === "analytics") return analytics(args, log, loadBefore);
   const results: BenchResult[] = [];
   for (const engine of args.engines) {
     if (args.benchmark === "delivery") {
@@ -210,6 +238,31 @@ async function main(): Promise<void> {
         r.messages_per_second !== undefined,
     );
     console.log(JSON.stringify({ machine: info, results: measured }));
+  }
+}
+
+async function analytics(args: Args, log: (line: string) => void, loadBefore: number): Promise<void> {
+  const results: AnalyticsResult[] = [];
+  const databases: SeededDatabase[] = [];
+  for (const engine of args.engines) {
+    const run = await benchAnalytics(engine, {
+      postgresUrl: args.postgresUrl,
+      customers: args.customers,
+      orders: args.orders ?? args.customers * 10,
+      events: args.events ?? args.customers * 3,
+      messages: args.messagesGiven ? args.messages : args.customers * 3,
+      reseed: args.reseed,
+      only: args.only,
+      log,
+    });
+    results.push(...run.results);
+    databases.push(run.database);
+  }
+  const info = machine(loadBefore);
+  log("");
+  printAnalytics(results, databases, info, log);
+  if (args.json) {
+    console.log(JSON.stringify({ machine: info, results: results.filter((r) => r.seconds !== undefined) }));
   }
 }
 

@@ -310,7 +310,7 @@ async function f2Rows(db: Db, ctx: ReportContext): Promise<F2Row[]> {
     from buyers b
     cross join order_items i
     join products p on p.id = i.product_id
-    where i.order_id = b.first_order_id and i.shop_id = ${ctx.shopId}
+    where i.order_id = b.first_order_id and ${unindexed(db, "i.shop_id")} = ${ctx.shopId}
       and not (i.line_no > 1 and ${earlierLine(sql`q.id = p.id`)})
     group by 5, 6, 7`.execute(db);
   return result.rows;

@@ -43,7 +43,10 @@ export const REPORT_NAMES = [
 ] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
-const REPORTS: Record<ReportName, (db: Db, ctx: ReportContext, options: ReportOptions) => Promise<Report>> = {
+export const REPORT_RUNNERS: Record<
+  ReportName,
+  (db: Db, ctx: ReportContext, options: ReportOptions) => Promise<Report>
+> = {
   rfm: (db, ctx) => rfmReport(db, ctx),
   f2: (db, ctx) => f2Report(db, ctx),
   cohorts: (db, ctx, o) => cohortReport(db, ctx, { months: o.months }),
@@ -101,5 +104,5 @@ export async function runReport(
   await refreshCustomerMetrics(db, shopId, { now: asOf, full: historical });
   if (name === "predictions") await refreshPredictions(db, shopId, asOf, { refit: historical });
   const ctx = await reportContext(db, shopId, asOf);
-  return REPORTS[name](db, ctx, options);
+  return REPORT_RUNNERS[name](db, ctx, options);
 }

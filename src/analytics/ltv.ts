@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import { toIso } from "../core/clock.js";
 import type { Db } from "../db/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
-import { asReport, countedOrder, localMonth, plusDays, unindexed } from "./sql.js";
+import { asReport, countedOrder, localMonth, ordersOfEachCustomer, plusDays, unindexed } from "./sql.js";
 
 export interface LtvOptions {
   /** Rows in the first-product table, by buyers (default 50). */
@@ -183,7 +183,7 @@ async function ltvRows(db: Db, ctx: ReportContext, top: number): Promise<LtvRow[
   const firstYear = sql`
     select q.customer_id, sum(o.total) as revenue_12m
     from customer_metrics q
-    cross join orders o
+    cross join ${ordersOfEachCustomer(db, "o")}
     where q.shop_id = ${ctx.shopId} and q.customer_id > 0 and ${unindexed(db, "q.first_order_at")} <= ${cutoff}
       and o.customer_id = q.customer_id and o.ordered_at >= q.first_order_at
       and o.ordered_at < ${plusDays(db, "q.first_order_at", YEAR_DAYS)}
@@ -214,7 +214,7 @@ async function ltvRows(db: Db, ctx: ReportContext, top: number): Promise<LtvRow[
         sum(b.revenue) as revenue_to_date
       from buyers b
       cross join order_items i
-      where i.order_id = b.first_order_id and i.shop_id = ${ctx.shopId} and i.product_id is not null
+      where i.order_id = b.first_order_id and ${unindexed(db, "i.shop_id")} = ${ctx.shopId} and i.product_id is not null
         and not (${repeatedLine})
       group by i.product_id
       order by count(*) desc, i.product_id

@@ -19,7 +19,7 @@
 //   an arm, runs entered into it and every order credited to them; the conversion rate is runs with a
 //   credited order per run, the click rate clicked messages per message sent (the winner step's
 //   metrics, scenarios/steps.ts), each tested against the first arm of the split (two-proportion
-//   z-test, significance.ts).
+//   z-test, significance.ts). A message's arm comes from its variant (see armSends).
 // - Holdout: treated runs (an arm that is not the holdout) against holdout runs. Only orders credited
 //   while the run was live (up to its end: for a campaign, the send and its conversion window) count,
 //   because the holdout can only earn goal conversions in that window while treated runs also earn
@@ -30,6 +30,8 @@ import { type ExpressionBuilder, sql } from "kysely";
 import { toIso } from "../core/clock.js";
 import { NotFoundError } from "../core/errors.js";
 import { type Db, fromJson, type Schema } from "../db/index.js";
+import type { ScenarioDefinition } from "../scenarios/index.js";
+import { successors } from "../scenarios/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
 import { meanDifference, type SampleSums, twoProportionTest } from "./significance.js";
 import { unindexed } from "./sql.js";
@@ -125,14 +127,12 @@ function messageFilter(db: Db, shopId: number, w: Window) {
 
 const CELL_COLUMNS = ["m.scenario_id", "m.step_id", "m.campaign_id", "m.variant", "m.channel"] as const;
 
-/** One pass over messages: counts per cell, and per run arm for the A/B table. */
+/** One pass over messages: counts per cell. */
 async function messageCells(db: Db, shopId: number, w: Window) {
   return db
     .selectFrom("messages as m")
-    .leftJoin("scenario_runs as r", "r.id", "m.run_id")
     .select([
       ...CELL_COLUMNS,
-      "r.arm",
       sql<number>`count(m.sent_at)`.as("sent"),
       sql<number>`sum(case when m.status = 'suppressed' then 1 else 0 end)`.as("suppressed"),
       sql<number>`count(m.delivered_at)`.as("delivered"),
@@ -141,12 +141,12 @@ async function messageCells(db: Db, shopId: number, w: Window) {
       sql<number>`count(m.clicked_at)`.as("clicked"),
     ])
     .where(messageFilter(db, shopId, w))
-    .groupBy([...CELL_COLUMNS, "r.arm"])
+    .groupBy([...CELL_COLUMNS])
     .execute();
 }
 
 /** Orders credited to the window's messages, per cell. */
-async function conversionCells(db: Db, shopId: number, w: Window) {
+async function conversionCells(db: Db, shopId: number, w: Window, asOf: string) {
   return db
     .selectFrom("conversions as c")
     .innerJoin("messages as m", "m.id", "c.message_id")
@@ -156,6 +156,7 @@ async function conversionCells(db: Db, shopId: number, w: Window) {
       sql<number>`sum(c.revenue)`.as("revenue"),
     ])
     .where(unindexed(db, "c.shop_id"), "=", shopId)
+    .where("c.converted_at", "<=", asOf)
     .where(messageFilter(db, shopId, w))
     .groupBy([...CELL_COLUMNS])
     .execute();
@@ -238,6 +239,7 @@ async function armOutcomes(db: Db, shopId: number, w: Window, asOf: string): Pro
       sql<number>`sum(case when ${live} then c.revenue else 0 end)`.as("window_revenue"),
     ])
     .where(unindexed(db, "c.shop_id"), "=", shopId)
+    .where("c.converted_at", "<=", asOf)
     .where(runFilter(db, shopId, w))
     .groupBy(["r.id", "r.scenario_id", "r.arm", "r.holdout"])
     .as("per_run");
@@ -284,14 +286,20 @@ async function armOutcomes(db: Db, shopId: number, w: Window, asOf: string): Pro
 
 // ---- Names and the order of steps and arms --------------------------------------------------------
 
-interface Names {
-  scenario: Map<number, { name: string; steps: string[]; arms: string[] }>;
-  campaign: Map<number, { name: string; scenarioId: number | null }>;
-  campaignOfScenario: Map<number, number>;
+interface ScenarioNames {
+  name: string;
+  /** Step ids in the current definition's order. */
+  steps: string[];
+  /** The split's arm names in order: the first is the A/B control. */
+  arms: string[];
+  /** The arm whose runs a winner step's messages went to (the step is reached from that arm alone). */
+  winnerStepArm: Map<string, string>;
 }
 
-interface DefinitionShape {
-  steps?: Array<{ id?: string; type?: string; arms?: Array<{ name?: string }> }>;
+interface Names {
+  scenario: Map<number, ScenarioNames>;
+  campaign: Map<number, { name: string; scenarioId: number | null }>;
+  campaignOfScenario: Map<number, number>;
 }
 
 /** Scenarios and campaigns of the shop (a few hundred rows), with their current definition's order. */
@@ -310,13 +318,7 @@ async function loadNames(db: Db, shopId: number): Promise<Names> {
     .where("shop_id", "=", shopId)
     .execute();
   const scenario = new Map(
-    scenarios.map((s) => {
-      const steps = fromJson<DefinitionShape>(s.definition).steps ?? [];
-      const arms = steps.flatMap((st) =>
-        st.type === "split" ? (st.arms ?? []).map((a) => a.name ?? "") : [],
-      );
-      return [s.id, { name: s.name, steps: steps.map((st) => st.id ?? ""), arms }];
-    }),
+    scenarios.map((s) => [s.id, scenarioNames(s.name, fromJson<Partial<ScenarioDefinition>>(s.definition))]),
   );
   return {
     scenario,
@@ -325,6 +327,34 @@ async function loadNames(db: Db, shopId: number): Promise<Names> {
       campaigns.flatMap((c) => (c.scenario_id === null ? [] : [[c.scenario_id, c.id]])),
     ),
   };
+}
+
+/** A scenario's name, and from its current definition the order of its steps and arms. */
+function scenarioNames(name: string, definition: Partial<ScenarioDefinition>): ScenarioNames {
+  const steps = definition.steps ?? [];
+  const byId = new Map(steps.map((st) => [st.id, st]));
+  const split = steps.find((st) => st.type === "split");
+  const arms = split?.type === "split" ? split.arms.map((a) => a.name) : [];
+  const winnerStepArm = new Map<string, string>();
+  if (split?.type === "split") {
+    const reachedFrom = new Map<string, Set<string>>();
+    for (const arm of split.arms) {
+      const seen = new Set<string>();
+      const queue = [arm.next];
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        reachedFrom.set(id, (reachedFrom.get(id) ?? new Set()).add(arm.name));
+        const step = byId.get(id);
+        if (step) for (const next of successors(step)) if (next) queue.push(next);
+      }
+    }
+    for (const st of steps) {
+      const from = reachedFrom.get(st.id);
+      if (st.type === "send_winner" && from?.size === 1) winnerStepArm.set(st.id, [...from][0]);
+    }
+  }
+  return { name, steps: steps.map((st) => st.id), arms, winnerStepArm };
 }
 
 /** Position in a definition's list, unknown names (older versions) after the known ones. */
@@ -686,6 +716,46 @@ function combine(arms: ArmOutcome[]) {
   };
 }
 
+/** The cells of the three queries added together (a cell missing from one has none of its counts). */
+function addUp(parts: Array<Array<CellKey & Partial<Tally>>>): Map<string, Cell> {
+  const cells = new Map<string, Cell>();
+  for (const rows of parts) {
+    for (const row of rows) {
+      const key = cellKey(row);
+      let cell = cells.get(key);
+      if (!cell) {
+        const { scenario_id, step_id, campaign_id, variant, channel } = row;
+        cell = { scenario_id, step_id, campaign_id, variant, channel, tally: emptyTally() };
+        cells.set(key, cell);
+      }
+      addTally(cell.tally, row);
+    }
+  }
+  return cells;
+}
+
+/**
+ * Messages sent and clicked per scenario and arm. A message's arm is its variant (a send step records
+ * the run's arm), except at a winner step, which records the winning variant: those messages went to
+ * the arm that leads there (a campaign's "rest"). So the messages need not be joined to their runs.
+ */
+function armSends(messages: Array<CellKey & { sent: number; clicked: number }>, names: Names) {
+  const sends = new Map<string, { sent: number; clicked: number }>();
+  for (const m of messages) {
+    if (m.scenario_id === null) continue;
+    const winnerArm =
+      m.step_id === null ? undefined : names.scenario.get(m.scenario_id)?.winnerStepArm.get(m.step_id);
+    const arm = winnerArm ?? m.variant;
+    if (arm === null) continue;
+    const key = JSON.stringify([m.scenario_id, arm]);
+    const s = sends.get(key) ?? { sent: 0, clicked: 0 };
+    s.sent += Number(m.sent);
+    s.clicked += Number(m.clicked);
+    sends.set(key, s);
+  }
+  return sends;
+}
+
 // ---- The report -----------------------------------------------------------------------------------
 
 export async function performanceReport(
@@ -714,42 +784,14 @@ export async function performanceReport(
     campaignId: options.campaignId ?? null,
   };
 
-  const [messages, conversions, events, outcomes] = [
-    await messageCells(db, ctx.shopId, w),
-    await conversionCells(db, ctx.shopId, w),
+  // One after another: SQLite has one connection, and on PostgreSQL each is a parallel scan already.
+  const messages = await messageCells(db, ctx.shopId, w);
+  const cells = addUp([
+    messages,
+    await conversionCells(db, ctx.shopId, w, asOf),
     await eventCells(db, ctx.shopId, w),
-    await armOutcomes(db, ctx.shopId, w, asOf),
-  ];
-
-  const cells = new Map<string, Cell>();
-  const cellOf = (k: CellKey) => {
-    const key = cellKey(k);
-    let c = cells.get(key);
-    if (!c) {
-      c = {
-        scenario_id: k.scenario_id,
-        step_id: k.step_id,
-        campaign_id: k.campaign_id,
-        variant: k.variant,
-        channel: k.channel,
-        tally: emptyTally(),
-      };
-      cells.set(key, c);
-    }
-    return c;
-  };
-  const sends = new Map<string, { sent: number; clicked: number }>();
-  for (const m of messages) {
-    addTally(cellOf(m).tally, m);
-    if (m.scenario_id === null || m.arm === null) continue;
-    const key = JSON.stringify([m.scenario_id, m.arm]);
-    const s = sends.get(key) ?? { sent: 0, clicked: 0 };
-    s.sent += Number(m.sent);
-    s.clicked += Number(m.clicked);
-    sends.set(key, s);
-  }
-  for (const c of conversions) addTally(cellOf(c).tally, c);
-  for (const e of events) addTally(cellOf(e).tally, e);
+  ]);
+  const outcomes = await armOutcomes(db, ctx.shopId, w, asOf);
 
   const total = emptyTally();
   for (const c of cells.values()) addTally(total, c.tally);
@@ -762,7 +804,7 @@ export async function performanceReport(
     currency: ctx.currency,
     tables: {
       ...deliveryTables([...cells.values()], names),
-      abTests: abTable(outcomes, sends, names),
+      abTests: abTable(outcomes, armSends(messages, names), names),
       holdouts: holdoutTable(outcomes, names),
     },
     summary: {

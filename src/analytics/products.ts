@@ -44,14 +44,15 @@ export async function productReport(
   }
   const window = lastMonths(ctx.timezone, ctx.asOf, months);
   const data = await asReport(db, async (q) => {
-    const sales = await productMonths(q, ctx, window.bounds);
-    const topIds = topProducts(sales, top);
+    const sales = await monthlySales(q, ctx, window.bounds, top);
+    const topIds = topProducts(sales.products);
     return {
       sales,
       topIds,
+      categoryOrders: await categoryOrders(q, ctx, window.bounds),
       names: await productNames(q, ctx.shopId, topIds),
       weekdays: await weekdaySales(q, ctx, window.bounds[0]),
-      pairs: await pairsOf(q, ctx, window.bounds[0], topIds, top),
+      pairs: await pairsOf(q, ctx, window.bounds[0], topIds, ordersOf(sales.products), top),
       firsts: await firstProducts(q, ctx, top),
     };
   });
@@ -71,8 +72,8 @@ export async function productReport(
     currency: ctx.currency,
     tables: {
       products: productsTable(data.sales, data.topIds, data.names, top),
-      productMonths: productMonthsTable(data.sales, data.topIds, data.names, window.months),
-      categoryMonths: categoryMonthsTable(data.sales, window.months),
+      productMonths: productMonthsTable(data.sales.products, data.topIds, data.names, window.months),
+      categoryMonths: categoryMonthsTable(data.sales.categories, data.categoryOrders, window.months),
       weekdays: weekdayTable(data.weekdays),
       pairs: pairsTable(data.pairs, data.names, orders, top),
       firstProducts: firstProductsTable(data.firsts, firstNames, top),
@@ -95,61 +96,114 @@ export async function productReport(
 
 interface ProductMonth extends Sales {
   productId: number;
+  month: number;
+}
+
+interface CategoryMonth extends Sales {
   category: string;
   month: number;
-  /** Orders with a line of the product's top-level category, counted on the first such line. */
-  categoryOrders: number;
+}
+
+interface MonthlySales {
+  /** The top products' months. */
+  products: ProductMonth[];
+  categories: CategoryMonth[];
+  /** Line revenue of every product over the window. */
+  revenue: number;
+}
+
+/** The window's counted orders and their lines, as `o` and `i`. */
+function windowLines(db: Db, ctx: ReportContext, start: string) {
+  return db
+    .selectFrom("orders as o")
+    .crossJoin("order_items as i")
+    .where(countedOrder("o", ctx.shopId, ctx.asOf))
+    .where("o.ordered_at", ">=", start)
+    .whereRef("i.order_id", "=", "o.id")
+    .where(unindexed(db, "i.shop_id"), "=", ctx.shopId);
 }
 
 /**
- * One pass over the window's order lines: units, revenue and orders per product and month. A line
- * repeating a product earlier in the same order does not count the order again, and the order counts
- * for the category on its first line of that category, so category orders are sums over products.
+ * Units, revenue and orders per product and month (one pass over the window's lines, kept aside), and
+ * from it: the top products' months, the categories' units and revenue per month, and the total. An
+ * order counts once for a product however many of its lines hold it.
  */
-async function productMonths(db: Db, ctx: ReportContext, bounds: string[]): Promise<ProductMonth[]> {
-  const category = topCategory(db, "p.category_path");
-  // Lines are numbered from 1 and most orders have one: only later lines look back.
-  const earlier = (same: ReturnType<typeof sql>) =>
-    sql`(i.line_no > 1 and exists (select 1 from order_items j join products q on q.id = j.product_id
-      where j.order_id = o.id and j.line_no < i.line_no and ${same}))`;
-  const sameCategory = sql`coalesce(${topCategory(db, "q.category_path")}, '') = coalesce(${category}, '')`;
-  const rows = await db
-    .selectFrom("orders as o")
-    .crossJoin("order_items as i")
-    .innerJoin("products as p", "p.id", "i.product_id")
+async function monthlySales(
+  db: Db,
+  ctx: ReportContext,
+  bounds: string[],
+  top: number,
+): Promise<MonthlySales> {
+  const perProduct = windowLines(db, ctx, bounds[0])
     .select([
-      "p.id as product_id",
-      category.as("category"),
+      "i.product_id",
       bucketOf("o.ordered_at", bounds).as("month"),
       sql<number>`sum(i.quantity)`.as("units"),
       sql<number>`sum(i.line_total)`.as("revenue"),
-      sql<number>`sum(case when ${earlier(sql`q.id = p.id`)} then 0 else 1 end)`.as("orders"),
-      sql<number>`sum(case when ${earlier(sameCategory)} then 0 else 1 end)`.as("category_orders"),
+      sql<number>`count(distinct o.id)`.as("orders"),
     ])
-    .where(countedOrder("o", ctx.shopId, ctx.asOf))
-    .where("o.ordered_at", ">=", bounds[0])
-    .whereRef("i.order_id", "=", "o.id")
-    .where(unindexed(db, "i.shop_id"), "=", ctx.shopId)
-    .groupBy([sql`1`, sql`2`, sql`3`])
-    .execute();
-  return rows.map((r) => ({
-    productId: Number(r.product_id),
-    category: r.category ?? NO_CATEGORY,
-    month: Number(r.month),
-    units: Number(r.units),
-    revenue: Number(r.revenue),
-    orders: Number(r.orders),
-    categoryOrders: Number(r.category_orders),
-  }));
+    .where("i.product_id", "is not", null)
+    .groupBy([sql`1`, sql`2`]);
+  const result = await sql<{
+    kind: "product" | "category" | "total";
+    product_id: number | null;
+    category: string | null;
+    month: number | null;
+    units: number;
+    revenue: number;
+    orders: number;
+  }>`
+    with product_months as materialized ${perProduct},
+    top_products as (
+      select product_id from product_months group by product_id
+      order by sum(revenue) desc, product_id limit ${sql.lit(top)}
+    )
+    select 'product' as kind, product_id, null as category, month, units, revenue, orders
+    from product_months where product_id in (select product_id from top_products)
+    union all
+    select 'category', null, ${topCategory(db, "p.category_path")}, m.month, sum(m.units), sum(m.revenue), 0
+    from product_months m join products p on p.id = m.product_id
+    group by 3, 4
+    union all
+    select 'total', null, null, null, sum(units), sum(revenue), 0 from product_months`.execute(db);
+  const out: MonthlySales = { products: [], categories: [], revenue: 0 };
+  for (const r of result.rows) {
+    const s = { units: Number(r.units ?? 0), revenue: Number(r.revenue ?? 0), orders: Number(r.orders ?? 0) };
+    if (r.kind === "product")
+      out.products.push({ productId: Number(r.product_id), month: Number(r.month), ...s });
+    else if (r.kind === "category")
+      out.categories.push({ category: r.category ?? NO_CATEGORY, month: Number(r.month), ...s });
+    else out.revenue = s.revenue;
+  }
+  return out;
 }
 
-function topProducts(sales: ProductMonth[], top: number): number[] {
+/** Orders per top-level category and month: an order once however many of its lines are in it. */
+async function categoryOrders(db: Db, ctx: ReportContext, bounds: string[]): Promise<Map<string, number>> {
+  const rows = await windowLines(db, ctx, bounds[0])
+    .innerJoin("products as p", "p.id", "i.product_id")
+    .select([
+      topCategory(db, "p.category_path").as("category"),
+      bucketOf("o.ordered_at", bounds).as("month"),
+      sql<number>`count(distinct o.id)`.as("orders"),
+    ])
+    .groupBy([sql`1`, sql`2`])
+    .execute();
+  return new Map(rows.map((r) => [`${r.category ?? NO_CATEGORY}\u0000${r.month}`, Number(r.orders)]));
+}
+
+/** The top products' ids, by revenue over the window (ties by id, as the SQL ranked them). */
+function topProducts(sales: ProductMonth[]): number[] {
   const revenue = new Map<number, number>();
   for (const s of sales) revenue.set(s.productId, (revenue.get(s.productId) ?? 0) + s.revenue);
-  return [...revenue]
-    .sort(([a, x], [b, y]) => y - x || a - b)
-    .slice(0, top)
-    .map(([id]) => id);
+  return [...revenue].sort(([a, x], [b, y]) => y - x || a - b).map(([id]) => id);
+}
+
+/** Orders per product over the window: an order falls in one month, so the months add up. */
+function ordersOf(sales: ProductMonth[]): Map<number, number> {
+  const orders = new Map<number, number>();
+  for (const s of sales) orders.set(s.productId, (orders.get(s.productId) ?? 0) + s.orders);
+  return orders;
 }
 
 type Names = Map<number, { sku: string; name: string; category: string | null }>;
@@ -171,13 +225,10 @@ const salesColumns: ReportColumn[] = [
   { key: "revenue", label: "Revenue (lines)", kind: "money" },
 ];
 
-function productsTable(sales: ProductMonth[], ids: number[], names: Names, top: number): ReportTable {
+function productsTable(sales: MonthlySales, ids: number[], names: Names, top: number): ReportTable {
   const totals = new Map<number, Sales>(ids.map((id) => [id, { units: 0, orders: 0, revenue: 0 }]));
-  let revenue = 0;
-  for (const s of sales) {
-    revenue += s.revenue;
-    const t = totals.get(s.productId);
-    if (!t) continue;
+  for (const s of sales.products) {
+    const t = totals.get(s.productId)!;
     t.units += s.units;
     t.orders += s.orders;
     t.revenue += s.revenue;
@@ -197,7 +248,7 @@ function productsTable(sales: ProductMonth[], ids: number[], names: Names, top: 
         ...nameRow(id, names),
         category: names.get(id)?.category ?? null,
         ...t,
-        share: revenue > 0 ? t.revenue / revenue : 0,
+        share: sales.revenue > 0 ? t.revenue / sales.revenue : 0,
       };
     }),
     chart: { type: "bar", x: "sku", y: ["revenue"] },
@@ -242,16 +293,12 @@ function productMonthsTable(
   };
 }
 
-function categoryMonthsTable(sales: ProductMonth[], months: string[]): ReportTable {
-  const cells = new Map<string, Sales>();
-  for (const s of sales) {
-    const key = `${s.category}\u0000${s.month}`;
-    const c = cells.get(key) ?? { units: 0, orders: 0, revenue: 0 };
-    c.units += s.units;
-    c.orders += s.categoryOrders;
-    c.revenue += s.revenue;
-    cells.set(key, c);
-  }
+function categoryMonthsTable(
+  sales: CategoryMonth[],
+  orders: Map<string, number>,
+  months: string[],
+): ReportTable {
+  const cells = new Map(sales.map((s) => [`${s.category}\u0000${s.month}`, s]));
   const categories = [...new Set(sales.map((s) => s.category))].sort();
   return {
     title: "Top-level categories by month",
@@ -261,11 +308,17 @@ function categoryMonthsTable(sales: ProductMonth[], months: string[]): ReportTab
       ...salesColumns,
     ],
     rows: categories.flatMap((category) =>
-      months.map((month, m) => ({
-        category,
-        month,
-        ...(cells.get(`${category}\u0000${m}`) ?? { units: 0, orders: 0, revenue: 0 }),
-      })),
+      months.map((month, m) => {
+        const key = `${category}\u0000${m}`;
+        const s = cells.get(key);
+        return {
+          category,
+          month,
+          units: s?.units ?? 0,
+          orders: orders.get(key) ?? 0,
+          revenue: s?.revenue ?? 0,
+        };
+      }),
     ),
     chart: { type: "stacked-bar", x: "month", y: ["revenue"], series: "category" },
   };
@@ -333,59 +386,38 @@ interface Pair {
 }
 
 /**
- * Pairs of the top products on lines of the same order in the window: orders with both, and with
- * each (for confidence and lift). Only the top products' lines are joined to each other.
+ * Pairs of the top products on lines of the same order in the window, by orders with both; orders
+ * with each come from the monthly sales (for confidence and lift). Only the top products' lines are
+ * joined to each other.
  */
 async function pairsOf(
   db: Db,
   ctx: ReportContext,
   start: string,
   ids: number[],
+  orders: Map<number, number>,
   top: number,
 ): Promise<Pair[]> {
   if (ids.length < 2) return [];
-  const lines = db
-    .selectFrom("orders as o")
-    .crossJoin("order_items as i")
-    .select(["o.id as order_id", "i.product_id"])
-    .distinct()
-    .where(countedOrder("o", ctx.shopId, ctx.asOf))
-    .where("o.ordered_at", ">=", start)
-    .whereRef("i.order_id", "=", "o.id")
-    .where(unindexed(db, "i.shop_id"), "=", ctx.shopId)
-    .where("i.product_id", "in", ids);
-  const rows = await db
-    .with(
-      (cte) => cte("top_lines").materialized(),
-      () => lines,
+  const rows = await windowLines(db, ctx, start)
+    .innerJoin("order_items as k", (j) =>
+      j.onRef("k.order_id", "=", "o.id").onRef("k.product_id", ">", "i.product_id"),
     )
-    .selectFrom("top_lines as x")
-    .innerJoin("top_lines as y", (j) =>
-      j.onRef("y.order_id", "=", "x.order_id").onRef("y.product_id", ">", "x.product_id"),
-    )
-    .select(["x.product_id as a", "y.product_id as b", sql<number>`count(*)`.as("together")])
-    .groupBy(["x.product_id", "y.product_id"])
+    .select(["i.product_id as a", "k.product_id as b", sql<number>`count(distinct o.id)`.as("together")])
+    .where("i.product_id", "in", ids)
+    .where("k.product_id", "in", ids)
+    .groupBy(["i.product_id", "k.product_id"])
     .orderBy("together", "desc")
-    .orderBy("x.product_id")
-    .orderBy("y.product_id")
+    .orderBy("i.product_id")
+    .orderBy("k.product_id")
     .limit(top)
     .execute();
-  const orders = await db
-    .with(
-      (cte) => cte("top_lines").materialized(),
-      () => lines,
-    )
-    .selectFrom("top_lines")
-    .select(["product_id", sql<number>`count(*)`.as("orders")])
-    .groupBy("product_id")
-    .execute();
-  const ordersOf = new Map(orders.map((r) => [Number(r.product_id), Number(r.orders)]));
   return rows.map((r) => ({
     a: Number(r.a),
     b: Number(r.b),
     together: Number(r.together),
-    ordersA: ordersOf.get(Number(r.a)) ?? 0,
-    ordersB: ordersOf.get(Number(r.b)) ?? 0,
+    ordersA: orders.get(Number(r.a)) ?? 0,
+    ordersB: orders.get(Number(r.b)) ?? 0,
   }));
 }
 

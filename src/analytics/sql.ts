@@ -141,3 +141,15 @@ export function monthsBetween(from: string, to: string): number {
   const index = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
   return index(to) - index(from);
 }
+
+/**
+ * The orders table under `alias`, read customer by customer. SQLite without fresh statistics prefers
+ * the covering (shop, ordered_at, …) index with a time range over (shop, customer, ordered_at) with an
+ * equality, which turns "each customer's first year" into a scan of the whole year per customer; the
+ * hint pins the per-customer index. PostgreSQL plans this well on its own.
+ */
+export function ordersOfEachCustomer(db: Db, alias: string): RawBuilder<unknown> {
+  return engineOf(db) === "postgres"
+    ? sql`orders ${sql.ref(alias)}`
+    : sql`orders ${sql.ref(alias)} indexed by orders_customer`;
+}

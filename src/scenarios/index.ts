@@ -7,6 +7,7 @@ export {
   type ScenarioDefinitionInput,
   type Step,
   scenarioDefinitionSchema,
+  successors,
   type Trigger,
 } from "./definition.js";
 export { SETTLE_MS } from "./feed.js";
