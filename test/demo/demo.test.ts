@@ -77,7 +77,9 @@ describe("demo shop generator", () => {
       expect(Number(row.rows[0].n), table).toBe(demo.counts[table]);
       expect(demo.counts[table], table).toBeGreaterThan(0);
     }
-    expect(progress.at(-1)).toEqual([CUSTOMERS, CUSTOMERS, "customers"]);
+    // Last, the starter segments over fresh customer metrics.
+    expect(progress.at(-1)).toEqual([CUSTOMERS, CUSTOMERS, "segments"]);
+    expect(demo.counts.segments).toBe(7);
   });
 
   it("leaves the connection's settings as it found them", async () => {
@@ -99,6 +101,7 @@ describe("demo shop generator", () => {
       [250, CUSTOMERS, "customers"],
       [500, CUSTOMERS, "customers"],
       [CUSTOMERS, CUSTOMERS, "customers"],
+      [CUSTOMERS, CUSTOMERS, "segments"],
     ]);
   });
 
