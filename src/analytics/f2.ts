@@ -281,12 +281,15 @@ async function f2Rows(db: Db, ctx: ReportContext): Promise<F2Row[]> {
   const noWindowSums = sql.join(
     F2_WINDOWS.flatMap((_, w) => [sql`null as ${sql.ref(`e${w}`)}`, sql`null as ${sql.ref(`r${w}`)}`]),
   );
-  // Lines are numbered from 1, and most orders have one: the first line has nothing before it. The
-  // order is named through the buyer, so PostgreSQL checks only first orders' lines, after the join.
-  const earlierLine = (same: ReturnType<typeof sql>) =>
-    sql`exists (select 1 from order_items j join products q on q.id = j.product_id
-      where j.order_id = b.first_order_id and j.line_no < i.line_no and ${same})`;
-  const sameCategory = sql`(q.category_path = p.category_path or (q.category_path is null and p.category_path is null))`;
+  // Whether an earlier line of the same first order holds the same product, or a product of the same
+  // category. Lines are numbered from 1 and most orders have one, so the first line never looks; the
+  // order is named through the buyer, so PostgreSQL checks first orders' lines only, after the join.
+  const earlier = sql`j.order_id = b.first_order_id and j.line_no < i.line_no`;
+  const repeatsProduct = sql`i.line_no > 1 and exists (select 1 from order_items j
+    where ${earlier} and j.product_id = i.product_id)`;
+  const repeatsCategory = sql`i.line_no > 1 and exists (select 1 from order_items j
+    join products q on q.id = j.product_id
+    where ${earlier} and (q.category_path = p.category_path or (q.category_path is null and p.category_path is null)))`;
   const result = await sql<F2Row>`
     with buyers as materialized (
       select m.customer_id, m.first_order_id,
@@ -305,13 +308,15 @@ async function f2Rows(db: Db, ctx: ReportContext): Promise<F2Row[]> {
     group by 1, 2, 3, 4
     union all
     select null, null, null, null, p.id, p.category_path,
-      case when i.line_no > 1 and ${earlierLine(sameCategory)} then 0 else 1 end,
+      case when ${repeatsCategory} then 0 else 1 end,
       count(*), ${windowSums}
     from buyers b
     cross join order_items i
     join products p on p.id = i.product_id
-    where i.order_id = b.first_order_id and ${unindexed(db, "i.shop_id")} = ${ctx.shopId}
-      and not (i.line_no > 1 and ${earlierLine(sql`q.id = p.id`)})
+    -- The lines are the shop's: they belong to its buyers' first orders (and the index on the order id
+    -- then answers from itself).
+    where i.order_id = b.first_order_id
+      and not (${repeatsProduct})
     group by 5, 6, 7`.execute(db);
   return result.rows;
 }

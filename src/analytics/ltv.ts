@@ -214,7 +214,8 @@ async function ltvRows(db: Db, ctx: ReportContext, top: number): Promise<LtvRow[
         sum(b.revenue) as revenue_to_date
       from buyers b
       cross join order_items i
-      where i.order_id = b.first_order_id and ${unindexed(db, "i.shop_id")} = ${ctx.shopId} and i.product_id is not null
+      -- The shop's lines: those of its buyers' first orders.
+      where i.order_id = b.first_order_id and i.product_id is not null
         and not (${repeatedLine})
       group by i.product_id
       order by count(*) desc, i.product_id

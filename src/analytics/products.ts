@@ -114,13 +114,15 @@ interface MonthlySales {
 
 /** The window's counted orders and their lines, as `o` and `i`. */
 function windowLines(db: Db, ctx: ReportContext, start: string) {
-  return db
-    .selectFrom("orders as o")
-    .crossJoin("order_items as i")
-    .where(countedOrder("o", ctx.shopId, ctx.asOf))
-    .where("o.ordered_at", ">=", start)
-    .whereRef("i.order_id", "=", "o.id")
-    .where(unindexed(db, "i.shop_id"), "=", ctx.shopId);
+  return (
+    db
+      .selectFrom("orders as o")
+      .crossJoin("order_items as i")
+      .where(countedOrder("o", ctx.shopId, ctx.asOf, db))
+      .where(unindexed(db, "o.ordered_at"), ">=", start)
+      // The lines of the shop's orders are the shop's.
+      .whereRef("i.order_id", "=", "o.id")
+  );
 }
 
 /**
@@ -477,8 +479,8 @@ async function firstProducts(db: Db, ctx: ReportContext, top: number): Promise<F
     ])
     .where("m.shop_id", "=", ctx.shopId)
     .where(unindexed(db, "m.first_order_at"), "<=", asOf)
+    // The lines of the shop's buyers' first orders are the shop's.
     .whereRef("i.order_id", "=", "m.first_order_id")
-    .where(unindexed(db, "i.shop_id"), "=", ctx.shopId)
     .where("i.product_id", "is not", null)
     // A line repeating a product earlier in the same order is the same buyer again.
     .where(
