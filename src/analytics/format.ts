@@ -1,6 +1,7 @@
 // A report as people read it in a terminal (aligned tables, money with its currency, ratios as
 // percentages) and as spreadsheets take it (CSV of one table, raw numbers: minor units, ratios 0–1).
 import { csvLine } from "../core/csv.js";
+import { displayWidth } from "../core/text.js";
 import type { Report, ReportColumn, ReportTable, ReportValue } from "./report.js";
 
 /** Digits after the decimal point per currency (ISO 4217); most have 2, these have none. */
@@ -29,22 +30,16 @@ function formatCell(value: ReportValue, column: ReportColumn, currency: string):
   }
 }
 
-// Japanese text takes two terminal columns per character; formatTable in cli/output.ts knows that, but
-// analytics must not import the CLI, so the alignment is done here the same way.
-const WIDE =
-  /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
-const width = (text: string) => text.length + (text.match(WIDE)?.length ?? 0);
-
 export function renderTable(table: ReportTable, currency: string): string {
   if (table.rows.length === 0) return `${table.title}\n(no rows)`;
   const header = table.columns.map((c) => c.label);
   const body = table.rows.map((row) => table.columns.map((c) => formatCell(row[c.key] ?? null, c, currency)));
-  const widths = header.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i]))));
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...body.map((r) => displayWidth(r[i]))));
   const numeric = table.columns.map((c) => c.kind !== "text" && c.kind !== "month" && c.kind !== "date");
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => {
-        const gap = " ".repeat(Math.max(0, widths[i] - width(cell)));
+        const gap = " ".repeat(Math.max(0, widths[i] - displayWidth(cell)));
         return numeric[i] ? gap + cell : cell + gap;
       })
       .join("  ")

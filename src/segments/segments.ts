@@ -111,7 +111,8 @@ export async function previewRule(
     .selectFrom(members.as("q"))
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .executeTakeFirstOrThrow();
-  const ids = (await members.orderBy("c.id").limit(sampleSize).execute()).map((r) => r.id);
+  const ids =
+    sampleSize > 0 ? (await members.orderBy("c.id").limit(sampleSize).execute()).map((r) => r.id) : [];
   const sample =
     ids.length === 0
       ? []

@@ -9,40 +9,24 @@ import { refreshCustomerMetrics } from "../../src/analytics/metrics.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { ValidationError } from "../../src/core/errors.js";
 import { type OrderInput, upsertOrders } from "../../src/orders/index.js";
-import { createShop } from "../../src/shops/index.js";
-import { createTestDb, type TestDb } from "../support/db.js";
+import type { TestDb } from "../support/db.js";
+import { createReportWorld, jst, orderOf, type ReportWorld } from "./support.js";
 
 // Noon on 15 April 2026 in Tokyo: with three months, the cohorts are January to April 2026 and month k
 // runs from 0 to 3.
 const AS_OF = new Date("2026-04-15T03:00:00.000Z");
-const jst = (local: string) => new Date(`${local}+09:00`).toISOString();
 const clock = new ManualClock(AS_OF);
 
 let t: TestDb;
 let shopId: number;
 let emptyShopId: number;
-const ctx = (id: number) => ({ shopId: id, asOf: AS_OF, timezone: "Asia/Tokyo", currency: "JPY" });
+let ctx: ReportWorld["ctx"];
 
-function order(
-  id: string,
-  customer: string,
-  at: string,
-  yen: number,
-  status?: OrderInput["status"],
-): OrderInput {
-  return {
-    externalId: id,
-    customerId: customer,
-    orderedAt: at,
-    items: [{ sku: "TEA", quantity: 1, unitPrice: yen }],
-    ...(status ? { status } : {}),
-  };
-}
+const order = (id: string, customer: string, at: string, yen: number, status?: OrderInput["status"]) =>
+  orderOf(id, customer, at, [["TEA", 1, yen]], status ? { status } : {});
 
 beforeAll(async () => {
-  t = await createTestDb();
-  shopId = (await createShop(t.db, clock, { name: "Cohorts" })).shop.id;
-  emptyShopId = (await createShop(t.db, clock, { name: "Empty" })).shop.id;
+  ({ t, shopId, emptyShopId, ctx } = await createReportWorld("Cohorts", clock));
   await upsertOrders(
     t.db,
     clock,

@@ -6,53 +6,38 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { f2Report } from "../../src/analytics/f2.js";
 import { refreshCustomerMetrics } from "../../src/analytics/metrics.js";
 import type { ReportRow } from "../../src/analytics/report.js";
-import { upsertProduct } from "../../src/catalog/index.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { type OrderInput, upsertOrders } from "../../src/orders/index.js";
-import { createShop } from "../../src/shops/index.js";
-import { createTestDb, type TestDb } from "../support/db.js";
+import type { TestDb } from "../support/db.js";
+import { addProducts, createReportWorld, jst, orderOf, type ReportWorld } from "./support.js";
 
 // Noon on 15 June 2026 in Tokyo. Windows then need a first order by (UTC): 30 d → 2026-05-16T03:00,
 // 60 d → 04-16, 90 d → 03-17, 180 d → 2025-12-17, 365 d → 2025-06-15T03:00.
 const AS_OF = new Date("2026-06-15T03:00:00.000Z");
-const jst = (local: string) => new Date(`${local}+09:00`).toISOString();
 const clock = new ManualClock(AS_OF);
 
 let t: TestDb;
 let shopId: number;
 let emptyShopId: number;
-const ctx = (id: number) => ({ shopId: id, asOf: AS_OF, timezone: "Asia/Tokyo", currency: "JPY" });
+let ctx: ReportWorld["ctx"];
 
-function order(
-  id: string,
-  customer: string,
-  at: string,
-  skus: string[],
-  extra: Partial<OrderInput> = {},
-): OrderInput {
-  return {
-    externalId: id,
-    customerId: customer,
-    orderedAt: at,
-    items: skus.map((sku) => ({ sku, quantity: 1, unitPrice: 1000 })),
-    ...extra,
-  };
-}
+const order = (id: string, customer: string, at: string, skus: string[], extra: Partial<OrderInput> = {}) =>
+  orderOf(
+    id,
+    customer,
+    at,
+    skus.map((sku) => [sku, 1, 1000] as const),
+    extra,
+  );
 
 beforeAll(async () => {
-  t = await createTestDb();
-  shopId = (await createShop(t.db, clock, { name: "F2" })).shop.id;
-  emptyShopId = (await createShop(t.db, clock, { name: "Empty" })).shop.id;
-  await t.db.transaction().execute(async (trx) => {
-    for (const [sku, categoryPath] of [
-      ["TEA", "drink/tea"],
-      ["TEA2", "drink/tea"],
-      ["COF", "drink/coffee"],
-      ["CUP", "kitchen/cup"],
-    ]) {
-      await upsertProduct(trx, clock, shopId, { sku, name: sku, categoryPath, price: 1000 }, "JPY");
-    }
-  });
+  ({ t, shopId, emptyShopId, ctx } = await createReportWorld("F2", clock));
+  await addProducts({ t, shopId, emptyShopId, ctx }, clock, [
+    ["TEA", "drink/tea"],
+    ["TEA2", "drink/tea"],
+    ["COF", "drink/coffee"],
+    ["CUP", "kitchen/cup"],
+  ]);
   await upsertOrders(
     t.db,
     clock,

@@ -7,48 +7,42 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ltvReport } from "../../src/analytics/ltv.js";
 import { refreshCustomerMetrics } from "../../src/analytics/metrics.js";
 import type { ReportRow } from "../../src/analytics/report.js";
-import { upsertProduct } from "../../src/catalog/index.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { type OrderInput, upsertOrders } from "../../src/orders/index.js";
-import { createShop } from "../../src/shops/index.js";
-import { createTestDb, type TestDb } from "../support/db.js";
+import type { TestDb } from "../support/db.js";
+import { addProducts, createReportWorld, jst, orderOf, type ReportWorld } from "./support.js";
 
 // Noon on 15 June 2026 in Tokyo: a buyer qualifies with a first order by 2025-06-15T03:00Z.
 const AS_OF = new Date("2026-06-15T03:00:00.000Z");
-const jst = (local: string) => new Date(`${local}+09:00`).toISOString();
 const clock = new ManualClock(AS_OF);
 
 let t: TestDb;
 let shopId: number;
 let emptyShopId: number;
-const ctx = (id: number) => ({ shopId: id, asOf: AS_OF, timezone: "Asia/Tokyo", currency: "JPY" });
+let ctx: ReportWorld["ctx"];
 
-type Line = [sku: string, yen: number];
-function order(
+const order = (
   id: string,
   customer: string,
   at: string,
-  lines: Line[],
+  lines: Array<[sku: string, yen: number]>,
   extra: Partial<OrderInput> = {},
-): OrderInput {
-  return {
-    externalId: id,
-    customerId: customer,
-    orderedAt: at,
-    items: lines.map(([sku, yen]) => ({ sku, quantity: 1, unitPrice: yen })),
-    ...extra,
-  };
-}
+) =>
+  orderOf(
+    id,
+    customer,
+    at,
+    lines.map(([sku, yen]) => [sku, 1, yen] as const),
+    extra,
+  );
 
 beforeAll(async () => {
-  t = await createTestDb();
-  shopId = (await createShop(t.db, clock, { name: "LTV" })).shop.id;
-  emptyShopId = (await createShop(t.db, clock, { name: "Empty" })).shop.id;
-  await t.db.transaction().execute(async (trx) => {
-    for (const sku of ["TEA", "COF", "CUP"]) {
-      await upsertProduct(trx, clock, shopId, { sku, name: sku, price: 1000 }, "JPY");
-    }
-  });
+  ({ t, shopId, emptyShopId, ctx } = await createReportWorld("LTV", clock));
+  await addProducts({ t, shopId, emptyShopId, ctx }, clock, [
+    ["TEA", null],
+    ["COF", null],
+    ["CUP", null],
+  ]);
   await upsertOrders(
     t.db,
     clock,

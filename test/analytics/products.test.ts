@@ -8,56 +8,38 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refreshCustomerMetrics } from "../../src/analytics/metrics.js";
 import { productReport } from "../../src/analytics/products.js";
 import type { ReportRow } from "../../src/analytics/report.js";
-import { upsertProduct } from "../../src/catalog/index.js";
 import { ManualClock } from "../../src/core/clock.js";
-import { type OrderInput, upsertOrders } from "../../src/orders/index.js";
-import { createShop } from "../../src/shops/index.js";
-import { createTestDb, type TestDb } from "../support/db.js";
+import { upsertOrders } from "../../src/orders/index.js";
+import type { TestDb } from "../support/db.js";
+import { addProducts, createReportWorld, jst, orderOf, type ReportWorld } from "./support.js";
 
 // Noon on 15 April 2026 in Tokyo: three months are February, March and April 2026 (from 1 February
 // 00:00 in Tokyo, 2026-01-31T15:00Z).
 const AS_OF = new Date("2026-04-15T03:00:00.000Z");
-const jst = (local: string) => new Date(`${local}+09:00`).toISOString();
 const clock = new ManualClock(AS_OF);
 
 let t: TestDb;
 let shopId: number;
 let emptyShopId: number;
-const ctx = (id: number) => ({ shopId: id, asOf: AS_OF, timezone: "Asia/Tokyo", currency: "JPY" });
+let ctx: ReportWorld["ctx"];
 
-type Line = [sku: string, quantity: number, yen: number];
-function order(
-  id: string,
-  customer: string,
-  at: string,
-  lines: Line[],
-  extra: Partial<OrderInput> = {},
-): OrderInput {
-  return {
-    externalId: id,
-    customerId: customer,
-    orderedAt: at,
-    items: lines.map(([sku, quantity, unitPrice]) => ({ sku, quantity, unitPrice })),
-    ...extra,
-  };
-}
+const order = orderOf;
 
 beforeAll(async () => {
-  t = await createTestDb();
-  shopId = (await createShop(t.db, clock, { name: "Products" })).shop.id;
-  emptyShopId = (await createShop(t.db, clock, { name: "Empty" })).shop.id;
+  ({ t, shopId, emptyShopId, ctx } = await createReportWorld("Products", clock));
   // Created in this order, so ids run TEA < TEA2 < COF < CUP < BAG.
-  await t.db.transaction().execute(async (trx) => {
-    for (const [sku, categoryPath] of [
-      ["TEA", "drink/tea"],
-      ["TEA2", "drink/tea"],
-      ["COF", "drink/coffee"],
-      ["CUP", "kitchen/cup"],
-      ["BAG", null],
-    ] as const) {
-      await upsertProduct(trx, clock, shopId, { sku, name: `${sku} name`, categoryPath, price: 100 }, "JPY");
-    }
-  });
+  await addProducts(
+    { t, shopId, emptyShopId, ctx },
+    clock,
+    [
+      ["TEA", "drink/tea", "TEA name"],
+      ["TEA2", "drink/tea", "TEA2 name"],
+      ["COF", "drink/coffee", "COF name"],
+      ["CUP", "kitchen/cup", "CUP name"],
+      ["BAG", null, "BAG name"],
+    ],
+    100,
+  );
   await upsertOrders(
     t.db,
     clock,

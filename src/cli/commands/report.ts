@@ -69,8 +69,9 @@ export function registerReportCommand(program: Command): void {
       const options = {
         now: systemClock.now(),
         asOf: asOf === undefined ? undefined : new Date(asOf),
-        from: date("from", opts.from),
-        to: date("to", opts.to),
+        // runReport checks from and to, for the API and the CLI alike.
+        from: opts.from,
+        to: opts.to,
         months: positiveInt("months", opts.months),
         scenarioId: positiveInt("scenario", opts.scenario),
         campaignId: positiveInt("campaign", opts.campaign),
