@@ -18,7 +18,7 @@ import pg from "pg";
 import { campaignScenario, createCampaign } from "../src/campaigns/index.js";
 import { ManualClock, toIso } from "../src/core/clock.js";
 import { bulkInsert } from "../src/db/bulk.js";
-import { type Db, type Engine, migrateToLatest, openDb } from "../src/db/index.js";
+import { type Db, type Engine, MIGRATION_NAMES, migrateToLatest, openDb } from "../src/db/index.js";
 import { durationMs } from "../src/scenarios/definition.js";
 import {
   createScenario,
@@ -59,6 +59,8 @@ export interface SeededShop {
   /** File path or database name. */
   location: string;
   reused: boolean;
+  /** Migrated forward since it was seeded: what the metrics pass keeps must be rebuilt. */
+  migrated: boolean;
   /** How long the seed took (when reused: as recorded when it was built). */
   seedSeconds: number;
   bytesOnDisk(): Promise<number>;
@@ -83,9 +85,25 @@ export async function openAnalyticsShop(engine: Engine, options: AnalyticsSeedOp
   const store = engine === "postgres" ? postgresStore(options.postgresUrl, tag) : sqliteStore(tag);
   const schema = await schemaFingerprint();
   let marker = options.reseed ? null : await store.marker();
+  let migrated = false;
   if (marker && marker.schema !== schema) {
-    options.log(`${engine}: the migrations changed since ${store.location} was seeded; seeding again`);
-    marker = null;
+    // Seeded before migrations were added (not edited): bring it forward, as a shop's upgrade would.
+    const seededAt = await migrationWithFingerprint(marker.schema);
+    if (seededAt) {
+      options.log(`${engine}: ${store.location} was seeded at ${seededAt}; migrating it forward`);
+      const db = store.open();
+      try {
+        await migrateToLatest(db);
+        marker = { ...marker, schema };
+        await writeMarker(db, marker);
+        migrated = true;
+      } finally {
+        await db.destroy();
+      }
+    } else {
+      options.log(`${engine}: the migrations changed since ${store.location} was seeded; seeding again`);
+      marker = null;
+    }
   }
   const reused = marker !== null;
   if (!marker) {
@@ -104,6 +122,7 @@ export async function openAnalyticsShop(engine: Engine, options: AnalyticsSeedOp
     shopId: marker.shopId,
     location: store.location,
     reused,
+    migrated,
     seedSeconds: marker.seconds,
     bytesOnDisk: () => store.bytes(db),
   };
@@ -131,10 +150,10 @@ function repositoryRoot(): string {
  * engines): the migrations under development still change, and a database seeded on an older schema
  * would measure the wrong indexes.
  */
-async function schemaFingerprint(): Promise<string> {
+async function schemaFingerprint(upTo?: string): Promise<string> {
   const db = openDb({ engine: "sqlite", location: ":memory:" });
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, upTo);
     const r = await sql<{ definition: string }>`
       select type || ' ' || name || ' ' || coalesce(sql, '') as definition from sqlite_master
       where name not like 'kysely_migration%' order by type, name`.execute(db);
@@ -145,6 +164,22 @@ async function schemaFingerprint(): Promise<string> {
   } finally {
     await db.destroy();
   }
+}
+
+/** The migration after which the schema had this fingerprint, if an earlier one did. */
+async function migrationWithFingerprint(fingerprint: string): Promise<string | null> {
+  for (const name of MIGRATION_NAMES.slice(0, -1)) {
+    if ((await schemaFingerprint(name)) === fingerprint) return name;
+  }
+  return null;
+}
+
+async function writeMarker(db: Db, marker: Marker): Promise<void> {
+  await db
+    .insertInto("instance_settings")
+    .values({ key: MARKER_KEY, value: JSON.stringify(marker) })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(marker) }))
+    .execute();
 }
 
 async function readMarker(db: Db): Promise<Marker | null> {
@@ -289,10 +324,7 @@ async function seed(db: Db, engine: Engine, options: AnalyticsSeedOptions, schem
     seconds: Math.round((performance.now() - started) / 100) / 10,
     seededAt: new Date().toISOString(),
   };
-  await db
-    .insertInto("instance_settings")
-    .values({ key: MARKER_KEY, value: JSON.stringify(marker) })
-    .execute();
+  await writeMarker(db, marker);
   options.log(`${engine}: seeded in ${marker.seconds} s`);
   return marker;
 }

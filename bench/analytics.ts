@@ -115,8 +115,8 @@ export async function benchAnalytics(
   const shop = await openAnalyticsShop(engine, options);
   const { db, shopId } = shop;
   try {
-    if (!selected.some((m) => m.name === REFRESH) && !(await hasMetrics(db, shopId))) {
-      options.log(`${engine}: customer_metrics is empty; running ${REFRESH} first (not timed)`);
+    if (!selected.some((m) => m.name === REFRESH) && (shop.migrated || !(await hasMetrics(db, shopId)))) {
+      options.log(`${engine}: customer_metrics is empty or outdated; running ${REFRESH} first (not timed)`);
       await ANALYTICS_MEASUREMENTS.find((m) => m.name === REFRESH)!.run(db, shopId, ANALYTICS_AS_OF);
     }
     const results: AnalyticsResult[] = [];

@@ -173,9 +173,8 @@ async function leadsByMonth(db: Db, ctx: ReportContext, r: Range) {
 
 /** New customers per cohort, from the metrics rows alone. */
 async function newCustomers(db: Db, ctx: ReportContext, r: Range) {
-  const cohort = localMonth(db, "cm.first_order_at", ctx.timezone);
   const rows = await sql<{ channel: string | null; month: string; customers: number }>`
-    select cm.acquisition_channel as channel, ${cohort} as month, count(*) as customers
+    select cm.acquisition_channel as channel, cm.first_order_month as month, count(*) as customers
     from customer_metrics cm
     where ${unindexed(db, "cm.shop_id")} = ${ctx.shopId} and cm.first_order_at is not null
       and ${unindexed(db, "cm.first_order_at")} <= ${toIso(ctx.asOf)} and ${within(db, "cm.first_order_at", r)}
@@ -196,7 +195,7 @@ async function cohortRevenue(db: Db, ctx: ReportContext, r: Range) {
     .crossJoin("orders as o")
     .select([
       "cm.acquisition_channel as channel",
-      localMonth(db, "cm.first_order_at", ctx.timezone).as("cohort"),
+      "cm.first_order_month as cohort",
       localMonth(db, "o.ordered_at", ctx.timezone).as("month"),
       sql<number>`sum(o.total)`.as("revenue"),
       sql<number>`sum(case when o.id = cm.first_order_id then o.total else 0 end)`.as("first_order_revenue"),
@@ -372,7 +371,7 @@ export async function economicsReport(
     if (inRange(n.month)) cohortOf(n.channel, n.month).newCustomers += Number(n.customers);
   }
   for (const o of await cohortRevenue(db, ctx, range)) {
-    if (!inRange(o.cohort)) continue;
+    if (o.cohort === null || !inRange(o.cohort)) continue;
     const c = cohortOf(o.channel, o.cohort);
     c.firstOrderRevenue += Number(o.first_order_revenue);
     const age = monthsBetween(o.cohort, o.month);

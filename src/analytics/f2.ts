@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import { toIso } from "../core/clock.js";
 import type { Db } from "../db/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
-import { asReport, epochDays, localMonth, unindexed } from "./sql.js";
+import { asReport, epochDays, unindexed } from "./sql.js";
 
 export const F2_WINDOWS = [30, 60, 90, 180, 365] as const;
 
@@ -250,9 +250,9 @@ interface F2Row {
  * One statement. The shop's first-time buyers, each once, with their class — first-order month and
  * acquisition channel, how many windows they are old enough for (`level`), and the gap to their second
  * order — are materialised, so the date arithmetic runs once per buyer; then grouped twice: by class
- * (the rows with a month), and by product of the first order's lines (the rows with a product). A line
- * repeating a product earlier in the same order is skipped, and `first_of_category` marks the lines
- * whose category did not appear earlier in it, so a category's counts are sums over its products' rows.
+ * (the rows with a month), and by product of the first order (the rows with a product, from
+ * first_order_products: each product of the order once, and `first_of_category` on one product per
+ * category, so a category's counts are sums over its products' rows).
  */
 async function f2Rows(db: Db, ctx: ReportContext): Promise<F2Row[]> {
   const asOf = toIso(ctx.asOf);
@@ -281,19 +281,9 @@ async function f2Rows(db: Db, ctx: ReportContext): Promise<F2Row[]> {
   const noWindowSums = sql.join(
     F2_WINDOWS.flatMap((_, w) => [sql`null as ${sql.ref(`e${w}`)}`, sql`null as ${sql.ref(`r${w}`)}`]),
   );
-  // Whether an earlier line of the same first order holds the same product, or a product of the same
-  // category. Lines are numbered from 1 and most orders have one, so the first line never looks; the
-  // order is named through the buyer, so PostgreSQL checks first orders' lines only, after the join.
-  const earlier = sql`j.order_id = b.first_order_id and j.line_no < i.line_no`;
-  const repeatsProduct = sql`i.line_no > 1 and exists (select 1 from order_items j
-    where ${earlier} and j.product_id = i.product_id)`;
-  const repeatsCategory = sql`i.line_no > 1 and exists (select 1 from order_items j
-    join products q on q.id = j.product_id
-    where ${earlier} and (q.category_path = p.category_path or (q.category_path is null and p.category_path is null)))`;
   const result = await sql<F2Row>`
     with buyers as materialized (
-      select m.customer_id, m.first_order_id,
-        ${localMonth(db, "m.first_order_at", ctx.timezone)} as month,
+      select m.customer_id, m.first_order_month as month,
         coalesce(m.acquisition_channel, '(unknown)') as channel,
         case ${level} else 0 end as level,
         case when m.second_order_at <= ${asOf}
@@ -307,16 +297,10 @@ async function f2Rows(db: Db, ctx: ReportContext): Promise<F2Row[]> {
     from buyers
     group by 1, 2, 3, 4
     union all
-    select null, null, null, null, p.id, p.category_path,
-      case when ${repeatsCategory} then 0 else 1 end,
-      count(*), ${windowSums}
+    select null, null, null, null, f.product_id, p.category_path, f.first_of_category, count(*), ${windowSums}
     from buyers b
-    cross join order_items i
-    join products p on p.id = i.product_id
-    -- The lines are the shop's: they belong to its buyers' first orders (and the index on the order id
-    -- then answers from itself).
-    where i.order_id = b.first_order_id
-      and not (${repeatsProduct})
+    join first_order_products f on f.shop_id = ${ctx.shopId} and f.customer_id = b.customer_id
+    join products p on p.id = f.product_id
     group by 5, 6, 7`.execute(db);
   return result.rows;
 }

@@ -9,15 +9,14 @@
 import { sql } from "kysely";
 import { toIso } from "../core/clock.js";
 import type { Db } from "../db/index.js";
+import { YEAR_DAYS } from "./metrics.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
-import { asReport, countedOrder, localMonth, ordersOfEachCustomer, plusDays, unindexed } from "./sql.js";
+import { asReport, unindexed } from "./sql.js";
 
 export interface LtvOptions {
   /** Rows in the first-product table, by buyers (default 50). */
   top?: number;
 }
-
-const YEAR_DAYS = 365;
 
 interface Totals {
   customers: number;
@@ -171,36 +170,20 @@ interface LtvRow {
 }
 
 /**
- * One statement: each buyer's first-year revenue (materialised, so their orders are read once), then
- * grouped twice — by first-order month and channels (rows with no product), and by product of the first
- * order, top `top` by buyers.
+ * One statement over the metrics rows (each buyer's first-year revenue and cohort are kept there),
+ * grouped twice — by first-order month and channels (rows with no product), and by product of the
+ * first order (first_order_products: each product of the order once), top `top` by buyers.
  */
 async function ltvRows(db: Db, ctx: ReportContext, top: number): Promise<LtvRow[]> {
   const asOf = toIso(ctx.asOf);
   const cutoff = toIso(new Date(ctx.asOf.getTime() - YEAR_DAYS * 86_400_000));
-  // First-year revenue of the qualified buyers, one range of the orders index each; joined back to
-  // every buyer, each once.
-  const firstYear = sql`
-    select q.customer_id, sum(o.total) as revenue_12m
-    from customer_metrics q
-    cross join ${ordersOfEachCustomer(db, "o")}
-    where q.shop_id = ${ctx.shopId} and q.customer_id > 0 and ${unindexed(db, "q.first_order_at")} <= ${cutoff}
-      and o.customer_id = q.customer_id and o.ordered_at >= q.first_order_at
-      and o.ordered_at < ${plusDays(db, "q.first_order_at", YEAR_DAYS)}
-      and ${countedOrder("o", ctx.shopId, ctx.asOf)}
-    group by q.customer_id`;
   const perBuyer = sql`
-    select m.customer_id, m.first_order_id, m.revenue,
-      ${localMonth(db, "m.first_order_at", ctx.timezone)} as month,
+    select m.customer_id, m.revenue, m.first_order_month as month,
       m.acquisition_channel as acquisition, m.first_order_channel as first_channel,
       case when m.first_order_at <= ${cutoff} then 1 else 0 end as qualified,
-      coalesce(y.revenue_12m, 0) as revenue_12m
+      coalesce(m.revenue_first_year, 0) as revenue_12m
     from customer_metrics m
-    left join (${firstYear}) y on y.customer_id = m.customer_id
     where m.shop_id = ${ctx.shopId} and ${unindexed(db, "m.first_order_at")} <= ${asOf}`;
-  // A line repeating a product earlier in the same order is skipped (lines are numbered from 1).
-  const repeatedLine = sql`i.line_no > 1 and exists (select 1 from order_items j
-    where j.order_id = i.order_id and j.line_no < i.line_no and j.product_id = i.product_id)`;
   const result = await sql<LtvRow>`
     with buyers as materialized (${perBuyer})
     select null as product_id, month, acquisition, first_channel, count(*) as customers,
@@ -209,16 +192,13 @@ async function ltvRows(db: Db, ctx: ReportContext, top: number): Promise<LtvRow[
     group by month, acquisition, first_channel
     union all
     select * from (
-      select i.product_id, null as month, null as acquisition, null as first_channel, count(*) as customers,
+      select f.product_id, null as month, null as acquisition, null as first_channel, count(*) as customers,
         sum(b.qualified) as qualified, sum(b.qualified * b.revenue_12m) as revenue_12m,
         sum(b.revenue) as revenue_to_date
       from buyers b
-      cross join order_items i
-      -- The shop's lines: those of its buyers' first orders.
-      where i.order_id = b.first_order_id and i.product_id is not null
-        and not (${repeatedLine})
-      group by i.product_id
-      order by count(*) desc, i.product_id
+      join first_order_products f on f.shop_id = ${ctx.shopId} and f.customer_id = b.customer_id
+      group by f.product_id
+      order by count(*) desc, f.product_id
       limit ${sql.lit(top)}
     ) first_products`.execute(db);
   return result.rows;

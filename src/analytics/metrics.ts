@@ -16,9 +16,9 @@ import {
   inTransaction,
   jsonParam,
   jsonTextOf,
-  refreshPlannerStatistics,
+  tidyAfterRewrite,
 } from "../db/index.js";
-import { localDate } from "./sql.js";
+import { localDate, localMonth, plusDays } from "./sql.js";
 
 export const RFM_GROUPS = [
   "champions",
@@ -35,6 +35,8 @@ export type RfmGroup = (typeof RFM_GROUPS)[number];
 export const NOT_PURCHASES = ["cancelled", "returned"] as const;
 
 const STATE_KIND = "metrics";
+/** The first year of a customer, for 12-month LTV: 365 days from the first order. */
+export const YEAR_DAYS = 365;
 const FULL_EVERY_MS = 24 * 3_600_000;
 
 /** Quintile boundaries: a value above the k-th boundary scores at least k + 1. */
@@ -87,13 +89,15 @@ export async function refreshCustomerMetrics(
   if (options.full || due || !state.boundaries) {
     const customers = await inTransaction(db, async (trx) => {
       await trx.deleteFrom("customer_metrics").where("shop_id", "=", shopId).execute();
+      await trx.deleteFrom("first_order_products").where("shop_id", "=", shopId).execute();
       const n = await aggregate(trx, shopId, shop.timezone, nowIso, null);
+      await firstOrderProducts(trx, shopId, null);
       const boundaries = await computeBoundaries(trx, shopId);
       await score(trx, shopId, boundaries, null);
       await writeState(trx, shopId, { ordersUpdatedAt: mark, fullAt: nowIso, boundaries }, nowIso);
       return n;
     });
-    await refreshPlannerStatistics(db, ["customer_metrics", "customers"]);
+    await tidyAfterRewrite(db, ["customer_metrics", "first_order_products", "customers"]);
     return { mode: "full", customers };
   }
 
@@ -108,7 +112,13 @@ export async function refreshCustomerMetrics(
         .where("shop_id", "=", shopId)
         .where(anyOf(trx, "customer_id", ids))
         .execute();
+      await trx
+        .deleteFrom("first_order_products")
+        .where("shop_id", "=", shopId)
+        .where(anyOf(trx, "customer_id", ids))
+        .execute();
       const n = await aggregate(trx, shopId, shop.timezone, nowIso, ids);
+      await firstOrderProducts(trx, shopId, ids);
       await score(trx, shopId, state.boundaries!, ids);
       return n;
     });
@@ -160,16 +170,20 @@ async function aggregate(
     insert into customer_metrics (
       shop_id, customer_id, orders_count, revenue, first_order_id, first_order_at, second_order_at,
       last_order_at, purchase_days, first_order_channel, acquisition_channel, online_orders, store_orders,
-      coupon_orders, refreshed_at)
+      coupon_orders, first_order_month, first_order_total, revenue_first_year, refreshed_at)
     select ${shopId}, a.customer_id, a.orders_count, a.revenue, a.first_order_id, a.first_order_at,
       a.second_order_at, a.last_order_at, a.purchase_days, a.first_order_channel,
       coalesce(nullif(${acquisition}, ''), a.first_order_channel), a.online_orders, a.store_orders,
-      a.coupon_orders, ${nowIso}
+      a.coupon_orders, ${localMonth(db, "a.first_order_at", zone)}, a.first_order_total,
+      a.revenue_first_year, ${nowIso}
     from (
       select customer_id,
         count(*) as orders_count,
         sum(total) as revenue,
         min(case when seq = 1 then id end) as first_order_id,
+        min(case when seq = 1 then total end) as first_order_total,
+        sum(case when ordered_at < ${plusDays(db, "first_at", YEAR_DAYS)} then total else 0 end)
+          as revenue_first_year,
         min(ordered_at) as first_order_at,
         min(case when seq = 2 then ordered_at end) as second_order_at,
         max(ordered_at) as last_order_at,
@@ -180,7 +194,8 @@ async function aggregate(
         sum(case when coupon_code is not null then 1 else 0 end) as coupon_orders
       from (
         select customer_id, id, ordered_at, total, channel, coupon_code, ${day} as day,
-          row_number() over (partition by customer_id order by ordered_at, id) as seq
+          row_number() over (partition by customer_id order by ordered_at, id) as seq,
+          first_value(ordered_at) over (partition by customer_id order by ordered_at, id) as first_at
         from orders
         where shop_id = ${shopId} and customer_id is not null and status not in (${notPurchases})
           and ordered_at <= ${nowIso} ${only}
@@ -190,6 +205,28 @@ async function aggregate(
     join customers c on c.id = a.customer_id and c.shop_id = ${shopId}
   `.execute(db);
   return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * The distinct products of the first order of `ids` (or of every buyer), from their fresh metrics rows.
+ * A product on several lines is one row; of the products sharing a category (no category counts as
+ * one), the one on the earliest line gets first_of_category = 1.
+ */
+async function firstOrderProducts(db: Db, shopId: number, ids: number[] | null): Promise<void> {
+  const only = ids ? sql`and ${anyOf(db, "m.customer_id", ids)}` : sql``;
+  await sql`
+    insert into first_order_products (shop_id, customer_id, product_id, first_of_category)
+    select ${shopId}, customer_id, product_id,
+      case when row_number() over (partition by customer_id, category_path order by line_no) = 1
+        then 1 else 0 end
+    from (
+      select m.customer_id, i.product_id, p.category_path, min(i.line_no) as line_no
+      from customer_metrics m
+      join order_items i on i.order_id = m.first_order_id
+      join products p on p.id = i.product_id
+      where m.shop_id = ${shopId} and i.product_id is not null ${only}
+      group by m.customer_id, i.product_id, p.category_path
+    ) lines`.execute(db);
 }
 
 /** The value at each fifth of the buyers, per dimension: 4 boundaries each. */

@@ -469,27 +469,20 @@ async function firstProducts(db: Db, ctx: ReportContext, top: number): Promise<F
   const asOf = toIso(ctx.asOf);
   const rows = await db
     .selectFrom("customer_metrics as m")
-    .crossJoin("order_items as i")
-    .innerJoin("orders as f", "f.id", "m.first_order_id")
+    .innerJoin("first_order_products as f", (j) =>
+      j.onRef("f.shop_id", "=", "m.shop_id").onRef("f.customer_id", "=", "m.customer_id"),
+    )
     .select([
-      "i.product_id",
+      "f.product_id",
       sql<number>`count(*)`.as("buyers"),
       sql<number>`sum(case when m.second_order_at <= ${asOf} then 1 else 0 end)`.as("repeaters"),
-      sql<number>`sum(m.revenue - f.total)`.as("later_revenue"),
+      sql<number>`sum(m.revenue - coalesce(m.first_order_total, 0))`.as("later_revenue"),
     ])
     .where("m.shop_id", "=", ctx.shopId)
     .where(unindexed(db, "m.first_order_at"), "<=", asOf)
-    // The lines of the shop's buyers' first orders are the shop's.
-    .whereRef("i.order_id", "=", "m.first_order_id")
-    .where("i.product_id", "is not", null)
-    // A line repeating a product earlier in the same order is the same buyer again.
-    .where(
-      sql<boolean>`not (i.line_no > 1 and exists (select 1 from order_items j
-        where j.order_id = m.first_order_id and j.line_no < i.line_no and j.product_id = i.product_id))`,
-    )
-    .groupBy("i.product_id")
+    .groupBy("f.product_id")
     .orderBy("buyers", "desc")
-    .orderBy("i.product_id")
+    .orderBy("f.product_id")
     .limit(top)
     .execute();
   return rows.map((r) => ({

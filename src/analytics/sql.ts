@@ -67,10 +67,19 @@ export async function asReport<T>(db: Db, body: (db: Db) => Promise<T>): Promise
     .setIsolationLevel("repeatable read")
     .execute(async (trx) => {
       await sql`set transaction read only`.execute(trx);
-      await sql`set local work_mem = '128MB'`.execute(trx);
-      await sql`set local jit = off`.execute(trx);
+      await forBigAggregates(trx as unknown as Db);
       return body(trx as unknown as Db);
     });
+}
+
+/**
+ * Within a PostgreSQL transaction: more memory per sort and hash and no JIT compilation, until it
+ * ends. For the statements of a report or a segment refresh; nothing on SQLite.
+ */
+export async function forBigAggregates(trx: Db): Promise<void> {
+  if (engineOf(trx) !== "postgres") return;
+  await sql`set local work_mem = '128MB'`.execute(trx);
+  await sql`set local jit = off`.execute(trx);
 }
 
 /** The top-level part of a slash-separated category path ("food/rice" → "food"), null when empty. */
@@ -145,16 +154,4 @@ export function bucketOf(column: string, bounds: string[]): RawBuilder<number> {
 export function monthsBetween(from: string, to: string): number {
   const index = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
   return index(to) - index(from);
-}
-
-/**
- * The orders table under `alias`, read customer by customer. SQLite without fresh statistics prefers
- * the covering (shop, ordered_at, …) index with a time range over (shop, customer, ordered_at) with an
- * equality, which turns "each customer's first year" into a scan of the whole year per customer; the
- * hint pins the per-customer index. PostgreSQL plans this well on its own.
- */
-export function ordersOfEachCustomer(db: Db, alias: string): RawBuilder<unknown> {
-  return engineOf(db) === "postgres"
-    ? sql`orders ${sql.ref(alias)}`
-    : sql`orders ${sql.ref(alias)} indexed by orders_customer`;
 }

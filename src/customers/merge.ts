@@ -42,18 +42,16 @@ export async function mergeCustomers(
   const to = survivor.id;
 
   // Orders are marked changed so the analytics job re-aggregates the survivor; the duplicate's metrics
-  // row goes with the duplicate.
+  // rows go with the duplicate.
   await trx
     .updateTable("orders")
     .set({ customer_id: to, updated_at: now })
     .where("shop_id", "=", shopId)
     .where("customer_id", "=", from)
     .execute();
-  await trx
-    .deleteFrom("customer_metrics")
-    .where("shop_id", "=", shopId)
-    .where("customer_id", "=", from)
-    .execute();
+  for (const table of ["customer_metrics", "first_order_products"] as const) {
+    await trx.deleteFrom(table).where("shop_id", "=", shopId).where("customer_id", "=", from).execute();
+  }
   for (const table of ["events", "point_ledger", "coupons", "visitors", "consent_log"] as const) {
     await trx
       .updateTable(table)

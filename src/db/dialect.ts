@@ -94,14 +94,21 @@ export function anyOf(
 }
 
 /**
- * Refreshes the query planner's statistics of `tables` after bulk changes (an import, a metrics
- * rebuild). SQLite keeps none until asked: without them it reads a million customers through an index
- * in kana order instead of scanning the table, five times slower; and a sampled ANALYZE
- * (analysis_limit) misjudges shop_id the same way, so these tables are analysed whole (a second or two
- * per million rows). PostgreSQL's autovacuum analyses on its own schedule; after a rebuild we do not
- * wait for it.
+ * Tidies `tables` after a bulk rewrite (an import, a metrics rebuild). SQLite keeps no planner
+ * statistics until asked: without them it reads a million customers through an index in kana order
+ * instead of scanning the table, five times slower; and a sampled ANALYZE (analysis_limit) misjudges
+ * shop_id the same way, so these tables are analysed whole (a second or two per million rows).
+ * PostgreSQL gets VACUUM as well as ANALYZE: a daily rebuild leaves a million dead row versions that
+ * every scan still reads until autovacuum (which may be off, or behind) reclaims them, and index-only
+ * scans need the visibility map that only VACUUM sets (inside a transaction, where VACUUM cannot
+ * run, ANALYZE alone).
  */
-export async function refreshPlannerStatistics(db: Kysely<unknown> | Db, tables: string[]): Promise<void> {
-  if (engineOf(db) === "sqlite") await sql`pragma analysis_limit = 0`.execute(db);
-  for (const table of tables) await sql`analyze ${sql.table(table)}`.execute(db);
+export async function tidyAfterRewrite(db: Kysely<unknown> | Db, tables: string[]): Promise<void> {
+  if (engineOf(db) === "sqlite") {
+    await sql`pragma analysis_limit = 0`.execute(db);
+    for (const table of tables) await sql`analyze ${sql.table(table)}`.execute(db);
+    return;
+  }
+  const command = db.isTransaction ? sql`analyze` : sql`vacuum (analyze)`;
+  for (const table of tables) await sql`${command} ${sql.table(table)}`.execute(db);
 }

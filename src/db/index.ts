@@ -18,10 +18,10 @@ export {
   jsonTextOf,
   maxParams,
   monthDayOf,
-  refreshPlannerStatistics,
   selectIn,
+  tidyAfterRewrite,
   toJson,
 } from "./dialect.js";
-export { migrateToLatest } from "./migrate.js";
+export { MIGRATION_NAMES, migrateToLatest } from "./migrate.js";
 export * from "./schema.js";
 export { inTransaction, isUniqueViolation } from "./transaction.js";

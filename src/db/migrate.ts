@@ -7,6 +7,7 @@ import { scenarios } from "./migrations/0003_scenarios.js";
 import { campaigns } from "./migrations/0004_campaigns.js";
 import { delivery } from "./migrations/0005_delivery.js";
 import { analytics } from "./migrations/0006_analytics.js";
+import { reportSpeed } from "./migrations/0007_report_speed.js";
 import type { EngineMigration } from "./migrations/types.js";
 
 /** Append only: a released migration is never edited, a new one is added below it. */
@@ -17,9 +18,14 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ["0004_campaigns", campaigns],
   ["0005_delivery", delivery],
   ["0006_analytics", analytics],
+  ["0007_report_speed", reportSpeed],
 ];
 
-export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+/** The migrations' names, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
+
+/** Applies every migration not applied yet, or (`upTo`) those up to and including that one. */
+export async function migrateToLatest(db: Db, upTo?: string): Promise<MigrationResultSet> {
   const engine = engineOf(db);
   const migrations: Record<string, Migration> = {};
   for (const [name, m] of MIGRATIONS) {
@@ -39,7 +45,7 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
     provider: { getMigrations: async () => migrations },
     migrationTableSchema,
   });
-  const result = await migrator.migrateToLatest();
+  const result = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`migration ${failed} failed: ${String(result.error)}`, { cause: result.error });

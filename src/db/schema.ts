@@ -261,6 +261,7 @@ export interface Schema {
   segments: SegmentTable;
   segment_memberships: SegmentMembershipTable;
   customer_metrics: CustomerMetricsTable;
+  first_order_products: FirstOrderProductTable;
   analytics_models: AnalyticsModelTable;
   ad_costs: AdCostTable;
 }
@@ -621,6 +622,20 @@ export interface CustomerMetricsTable {
   next_order_at: Timestamp | null;
   predicted_clv_365: number | null;
   refreshed_at: Timestamp;
+  /** "YYYY-MM" of the first order in the shop's time zone. */
+  first_order_month: string | null;
+  first_order_total: number | null;
+  /** Revenue of the orders in the 365 days from the first (included). */
+  revenue_first_year: number | null;
+}
+
+/** The distinct products of each buyer's first order (kept with customer_metrics). */
+export interface FirstOrderProductTable {
+  shop_id: number;
+  customer_id: number;
+  product_id: number;
+  /** 1 on one product per category of the order, so a category counts each buyer once. */
+  first_of_category: number;
 }
 
 export interface AnalyticsModelTable {

@@ -69,7 +69,10 @@ function compileNode(node: SegmentRule, ctx: CompileContext, state: State): Cond
       // A leaf on a missing metrics row is NULL, not false; NOT NULL would drop the customer.
       return sql<boolean>`not coalesce(${compileNode(node.condition, ctx, state)}, false)`;
     default:
-      return sql<boolean>`coalesce(${compileLeaf(node, ctx, state)}, false)`;
+      // No coalesce here: outside a NOT, a NULL leaf rejects the row exactly as false does (AND and OR
+      // are monotone), and a bare comparison on m lets PostgreSQL turn the left join into an inner
+      // join driven by a metrics index instead of testing a million customers one by one.
+      return compileLeaf(node, ctx, state);
   }
 }
 
@@ -88,6 +91,10 @@ function between(value: RawBuilder<unknown>, min?: number, max?: number): Cond {
   return parts.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(parts, sql` and `)})`;
 }
 
+function zeroInRange(min?: number, max?: number): boolean {
+  return (min === undefined || min <= 0) && (max === undefined || max >= 0);
+}
+
 /**
  * A per-customer aggregate over a subset of rows, where customers with no rows have 0: when 0 is in
  * range the customer qualifies unless their aggregate is outside it (NOT IN), otherwise only customers
@@ -100,9 +107,8 @@ function aggregateInRange(
   min?: number,
   max?: number,
 ): Cond {
-  const zeroInRange = (min === undefined || min <= 0) && (max === undefined || max >= 0);
   const inRange = between(aggregate, min, max);
-  if (!zeroInRange) return sql<boolean>`c.id in (${grouped(inRange)})`;
+  if (!zeroInRange(min, max)) return sql<boolean>`c.id in (${grouped(inRange)})`;
   const outside = grouped(sql<boolean>`not ${inRange}`);
   // PostgreSQL runs NOT IN over a large subquery row by row unless it fits work_mem as a hash; NOT
   // EXISTS becomes a hash anti-join. SQLite evaluates NOT IN once into a temporary index.
@@ -128,6 +134,13 @@ function productFilter(ctx: CompileContext, column: string, skus?: string[], cat
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Customers whose counted orders matching `filters`, grouped, satisfy `having`. */
+function windowOrders(ctx: CompileContext, filters: Cond[], having: Cond): RawBuilder<unknown> {
+  return sql`select customer_id from orders where shop_id = ${ctx.shopId} and customer_id is not null
+    and status not in (${NOT_PURCHASES}) and ordered_at <= ${ctx.now.toISOString()}
+    and ${sql.join(filters, sql` and `)} group by customer_id having ${having}`;
 }
 
 function metrics(state: State, column: string): RawBuilder<unknown> {
@@ -194,7 +207,9 @@ function compileLeaf(leaf: SegmentLeaf, ctx: CompileContext, state: State): Cond
         leaf.withinDays === undefined && leaf.channels === undefined && leaf.withCoupon === undefined;
       if (plain) {
         const value = metrics(state, leaf.measure === "count" ? "orders_count" : "revenue");
-        return between(sql`coalesce(${value}, 0)`, leaf.min, leaf.max);
+        // Customers without a metrics row have bought nothing: 0, which only matters when 0 is in range.
+        const counted = zeroInRange(leaf.min, leaf.max) ? sql`coalesce(${value}, 0)` : value;
+        return between(counted, leaf.min, leaf.max);
       }
       const filters: Cond[] = [];
       if (leaf.withinDays !== undefined)
@@ -206,12 +221,24 @@ function compileLeaf(leaf: SegmentLeaf, ctx: CompileContext, state: State): Cond
         );
       }
       const aggregate = leaf.measure === "count" ? sql`count(*)` : sql`sum(total)`;
+      if (leaf.withinDays !== undefined && !zeroInRange(leaf.min, leaf.max)) {
+        // Someone with an order in the window has their last order in it: a condition the metrics
+        // index answers, which narrows the customers before the window's orders are counted, and
+        // which is the whole answer for "at least one order".
+        const recent = sql<boolean>`${metrics(state, "last_order_at")} >= ${daysAgo(ctx, leaf.withinDays)}`;
+        const atLeastOne = leaf.measure === "count" && leaf.min === 1 && leaf.max === undefined;
+        if (atLeastOne && filters.length === 1) return recent;
+        return sql<boolean>`(${recent} and ${aggregateInRange(
+          ctx,
+          (having) => windowOrders(ctx, filters, having),
+          aggregate,
+          leaf.min,
+          leaf.max,
+        )})`;
+      }
       return aggregateInRange(
         ctx,
-        (having) =>
-          sql`select customer_id from orders where shop_id = ${shopId} and customer_id is not null
-            and status not in (${NOT_PURCHASES}) and ordered_at <= ${ctx.now.toISOString()}
-            and ${sql.join(filters, sql` and `)} group by customer_id having ${having}`,
+        (having) => windowOrders(ctx, filters, having),
         aggregate,
         leaf.min,
         leaf.max,

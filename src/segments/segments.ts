@@ -4,6 +4,7 @@
 // and a scenario triggered on entry reads the new stays in id order.
 import { sql } from "kysely";
 import { refreshCustomerMetrics } from "../analytics/metrics.js";
+import { asReport, forBigAggregates } from "../analytics/sql.js";
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { NotFoundError, ValidationError } from "../core/errors.js";
@@ -106,13 +107,16 @@ export async function previewRule(
   const rule = parseOrThrow(segmentRuleSchema, input, "rule");
   const ctx = await contextFor(db, shopId, clock.now(), rule);
   await metricsUpToDate(db, shopId, clock.now());
-  const members = membersQuery(rule, ctx);
-  const counted = await db
-    .selectFrom(members.as("q"))
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  const ids =
-    sampleSize > 0 ? (await members.orderBy("c.id").limit(sampleSize).execute()).map((r) => r.id) : [];
+  const { counted, ids } = await asReport(db, async (q) => {
+    const members = membersQuery(rule, { ...ctx, db: q });
+    return {
+      counted: await q
+        .selectFrom(members.as("q"))
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow(),
+      ids: sampleSize > 0 ? (await members.orderBy("c.id").limit(sampleSize).execute()).map((r) => r.id) : [],
+    };
+  });
   const sample =
     ids.length === 0
       ? []
@@ -240,6 +244,7 @@ export async function refreshSegment(db: Db, clock: Clock, segment: Segment): Pr
   const rule = fromJson<SegmentRule>(segment.definition);
   await metricsUpToDate(db, segment.shop_id, nowDate);
   return inTransaction(db, async (trx) => {
+    await forBigAggregates(trx);
     const ctx = await contextFor(trx, segment.shop_id, nowDate, rule, segment.key);
     const members = membersQuery(rule, ctx);
     const id = segment.id;

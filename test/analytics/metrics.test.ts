@@ -43,6 +43,18 @@ async function metrics(external: string) {
     .executeTakeFirst();
 }
 
+async function firstOrderProducts(external: string) {
+  return t.db
+    .selectFrom("first_order_products as f")
+    .innerJoin("customers as c", "c.id", "f.customer_id")
+    .innerJoin("products as p", "p.id", "f.product_id")
+    .select(["p.sku", "f.first_of_category"])
+    .where("c.external_id", "=", external)
+    .where("f.shop_id", "=", shopId)
+    .orderBy("p.sku")
+    .execute();
+}
+
 beforeAll(async () => {
   t = await createTestDb();
   ({
@@ -94,7 +106,12 @@ describe("customer metrics", () => {
       online_orders: 2,
       store_orders: 1,
       coupon_orders: 1,
+      // The cohort, the first order and the first year, kept for the reports.
+      first_order_month: "2026-03",
+      first_order_total: 3_000,
+      revenue_first_year: 9_000,
     });
+    expect(await firstOrderProducts("A")).toEqual([{ sku: "SKU", first_of_category: 1 }]);
     const c0 = await metrics("C0");
     expect(c0).toMatchObject({ orders_count: 1, second_order_at: null, acquisition_channel: "online" });
   });
@@ -133,6 +150,7 @@ describe("customer metrics", () => {
     expect(result).toEqual({ mode: "incremental", customers: 2 });
     expect(await metrics("C0")).toMatchObject({ orders_count: 2, revenue: 6_000 });
     expect(await metrics("NEW")).toMatchObject({ orders_count: 1, recency_score: 5, rfm_group: "new" });
+    expect(await firstOrderProducts("NEW")).toEqual([{ sku: "SKU", first_of_category: 1 }]);
     // Nothing changed since: nothing redone.
     expect(await refreshCustomerMetrics(t.db, shopId, { now: NOW })).toEqual({
       mode: "incremental",
@@ -155,5 +173,6 @@ describe("customer metrics", () => {
     // C1 had 2 orders, C2 3: the survivor C1 has 5, C2 has no row any more.
     expect(await metrics("C1")).toMatchObject({ orders_count: 5, revenue: 5_000 });
     expect(await metrics("C2")).toBeUndefined();
+    expect(await firstOrderProducts("C2")).toEqual([]);
   });
 });

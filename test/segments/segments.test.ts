@@ -237,6 +237,24 @@ describe("segment rules", () => {
     expect(await matching({ type: "rfm" })).toEqual(["K1", "K2", "K4"]);
     expect(await matching({ type: "rfm", frequency: [4] })).toEqual(["K1"]);
     expect(await matching({ type: "rfm", frequency: [1] })).toEqual(["K2", "K4"]);
+    // K3 has bought nothing (no metrics row): a NOT over a metrics leaf includes them.
+    expect(await matching({ type: "not", condition: { type: "rfm", frequency: [4] } })).toEqual([
+      "K2",
+      "K3",
+      "K4",
+    ]);
+    expect(
+      await matching({
+        type: "not",
+        condition: {
+          type: "any",
+          conditions: [
+            { type: "orders", min: 2 },
+            { type: "prediction", field: "p_alive", min: 0 },
+          ],
+        },
+      }),
+    ).toEqual(["K2", "K3", "K4"]);
     expect(
       await matching({
         type: "all",

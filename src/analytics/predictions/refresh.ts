@@ -3,7 +3,7 @@
 // date. Customers are read a page at a time and each page is written by one statement in one
 // transaction.
 import { CompiledQuery } from "kysely";
-import { type Db, engineOf, inTransaction } from "../../db/index.js";
+import { type Db, engineOf, inTransaction, tidyAfterRewrite } from "../../db/index.js";
 import { conditionalExpectedPurchases, medianTimeToNextPurchase, probabilityAlive } from "./bgnbd.js";
 import { conditionalExpectedAverageValue } from "./gamma-gamma.js";
 import { fitPredictionModel, loadPredictionModel, type PredictionModel } from "./model.js";
@@ -97,6 +97,8 @@ export async function refreshPredictions(
     await inTransaction(db, (trx) => writePredictions(trx, shopId, rows));
     customers += rows.length;
   }
+  // Every buyer's row was rewritten.
+  await tidyAfterRewrite(db, ["customer_metrics"]);
   return { model, refitted, customers, seconds: (performance.now() - started) / 1000 };
 }
 
