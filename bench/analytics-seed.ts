@@ -156,7 +156,8 @@ async function schemaFingerprint(upTo?: string): Promise<string> {
     await migrateToLatest(db, upTo);
     const r = await sql<{ definition: string }>`
       select type || ' ' || name || ' ' || coalesce(sql, '') as definition from sqlite_master
-      where name not like 'kysely_migration%' order by type, name`.execute(db);
+      where name not like 'kysely_migration%' and name not like 'sqlite_stat%'
+      order by type, name`.execute(db);
     return createHash("sha256")
       .update(r.rows.map((row) => row.definition).join("\n"))
       .digest("hex")

@@ -7,6 +7,8 @@
 //   re-aggregated and scored against the stored quintile boundaries — cheap, run every worker round;
 // - full: every customer re-aggregated, the boundaries recomputed and every score rewritten — recency
 //   moves with the calendar, so this runs once a day.
+// The tables kept with it follow the same passes: first_order_products (the products of each buyer's
+// first order) with the customers, and the sales months (sales-months.ts) month by month.
 import { type RawBuilder, sql } from "kysely";
 import { toIso } from "../core/clock.js";
 import {
@@ -18,6 +20,7 @@ import {
   jsonTextOf,
   tidyAfterRewrite,
 } from "../db/index.js";
+import { changedSalesMonths, rebuildSalesMonths, SALES_MONTH_TABLES } from "./sales-months.js";
 import { localDate, localMonth, plusDays } from "./sql.js";
 
 export const RFM_GROUPS = [
@@ -92,12 +95,20 @@ export async function refreshCustomerMetrics(
       await trx.deleteFrom("first_order_products").where("shop_id", "=", shopId).execute();
       const n = await aggregate(trx, shopId, shop.timezone, nowIso, null);
       await firstOrderProducts(trx, shopId, null);
+      await rebuildSalesMonths(trx, shopId, shop.timezone, options.now, null);
       const boundaries = await computeBoundaries(trx, shopId);
       await score(trx, shopId, boundaries, null);
       await writeState(trx, shopId, { ordersUpdatedAt: mark, fullAt: nowIso, boundaries }, nowIso);
       return n;
     });
-    await tidyAfterRewrite(db, ["customer_metrics", "first_order_products", "customers"]);
+    // consents too: not rewritten here, but segment counts join it, and nothing else analyses it daily.
+    await tidyAfterRewrite(db, [
+      "customer_metrics",
+      "first_order_products",
+      "customers",
+      "consents",
+      ...SALES_MONTH_TABLES,
+    ]);
     return { mode: "full", customers };
   }
 
@@ -123,6 +134,8 @@ export async function refreshCustomerMetrics(
       return n;
     });
   }
+  const months = await changedSalesMonths(db, shopId, shop.timezone, state.ordersUpdatedAt, mark);
+  await inTransaction(db, (trx) => rebuildSalesMonths(trx, shopId, shop.timezone, options.now, months));
   await writeState(db, shopId, { ...state, ordersUpdatedAt: mark }, nowIso);
   return { mode: "incremental", customers };
 }

@@ -8,12 +8,15 @@
 // discounts, shipping and tax); a product's orders are the orders with it on at least one line, a
 // category's the orders with at least one of its products; the weekday table counts whole orders and
 // their totals. Cancelled and returned orders are not sales.
+//
+// Sales, categories and weekdays are read from the sales months the analytics pass keeps
+// (sales-months.ts); pairs and first products from the orders and first_order_products.
 import { sql } from "kysely";
 import { toIso } from "../core/clock.js";
 import { ValidationError } from "../core/errors.js";
 import type { Db } from "../db/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
-import { asReport, bucketOf, countedOrder, lastMonths, localWeekday, topCategory, unindexed } from "./sql.js";
+import { asReport, countedOrder, lastMonths, topCategory, unindexed } from "./sql.js";
 
 export interface ProductOptions {
   /** Months covered, the current one included (default 12). */
@@ -44,14 +47,14 @@ export async function productReport(
   }
   const window = lastMonths(ctx.timezone, ctx.asOf, months);
   const data = await asReport(db, async (q) => {
-    const sales = await monthlySales(q, ctx, window.bounds, top);
+    const sales = await monthlySales(q, ctx, window.months, top);
     const topIds = topProducts(sales.products);
     return {
       sales,
       topIds,
-      categoryOrders: await categoryOrders(q, ctx, window.bounds),
+      categoryOrders: await categoryOrders(q, ctx, window.months),
       names: await productNames(q, ctx.shopId, topIds),
-      weekdays: await weekdaySales(q, ctx, window.bounds[0]),
+      weekdays: await weekdaySales(q, ctx, window.months),
       pairs: await pairsOf(q, ctx, window.bounds[0], topIds, ordersOf(sales.products), top),
       firsts: await firstProducts(q, ctx, top),
     };
@@ -126,36 +129,30 @@ function windowLines(db: Db, ctx: ReportContext, start: string) {
 }
 
 /**
- * Units, revenue and orders per product and month (one pass over the window's lines, kept aside), and
- * from it: the top products' months, the categories' units and revenue per month, and the total. An
- * order counts once for a product however many of its lines hold it.
+ * Units, revenue and orders per product and month (product_sales_months, kept by the analytics pass),
+ * and from them: the top products' months, the categories' units and revenue per month (by each
+ * product's category now), and the total. An order counts once for a product however many of its
+ * lines hold it.
  */
 async function monthlySales(
   db: Db,
   ctx: ReportContext,
-  bounds: string[],
+  months: string[],
   top: number,
 ): Promise<MonthlySales> {
-  const perProduct = windowLines(db, ctx, bounds[0])
-    .select([
-      "i.product_id",
-      bucketOf("o.ordered_at", bounds).as("month"),
-      sql<number>`sum(i.quantity)`.as("units"),
-      sql<number>`sum(i.line_total)`.as("revenue"),
-      sql<number>`count(distinct o.id)`.as("orders"),
-    ])
-    .where("i.product_id", "is not", null)
-    .groupBy([sql`1`, sql`2`]);
   const result = await sql<{
     kind: "product" | "category" | "total";
     product_id: number | null;
     category: string | null;
-    month: number | null;
+    month: string | null;
     units: number;
     revenue: number;
     orders: number;
   }>`
-    with product_months as materialized ${perProduct},
+    with product_months as (
+      select product_id, month, units, revenue, orders from product_sales_months
+      where shop_id = ${ctx.shopId} and month in (${sql.join(months)})
+    ),
     top_products as (
       select product_id from product_months group by product_id
       order by sum(revenue) desc, product_id limit ${sql.lit(top)}
@@ -168,30 +165,30 @@ async function monthlySales(
     group by 3, 4
     union all
     select 'total', null, null, null, sum(units), sum(revenue), 0 from product_months`.execute(db);
+  const monthIndex = new Map(months.map((m, index) => [m, index]));
   const out: MonthlySales = { products: [], categories: [], revenue: 0 };
   for (const r of result.rows) {
     const s = { units: Number(r.units ?? 0), revenue: Number(r.revenue ?? 0), orders: Number(r.orders ?? 0) };
     if (r.kind === "product")
-      out.products.push({ productId: Number(r.product_id), month: Number(r.month), ...s });
+      out.products.push({ productId: Number(r.product_id), month: monthIndex.get(r.month!)!, ...s });
     else if (r.kind === "category")
-      out.categories.push({ category: r.category ?? NO_CATEGORY, month: Number(r.month), ...s });
+      out.categories.push({ category: r.category ?? NO_CATEGORY, month: monthIndex.get(r.month!)!, ...s });
     else out.revenue = s.revenue;
   }
   return out;
 }
 
 /** Orders per top-level category and month: an order once however many of its lines are in it. */
-async function categoryOrders(db: Db, ctx: ReportContext, bounds: string[]): Promise<Map<string, number>> {
-  const rows = await windowLines(db, ctx, bounds[0])
-    .innerJoin("products as p", "p.id", "i.product_id")
-    .select([
-      topCategory(db, "p.category_path").as("category"),
-      bucketOf("o.ordered_at", bounds).as("month"),
-      sql<number>`count(distinct o.id)`.as("orders"),
-    ])
-    .groupBy([sql`1`, sql`2`])
+async function categoryOrders(db: Db, ctx: ReportContext, months: string[]): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom("category_sales_months")
+    .select(["category", "month", "orders"])
+    .where("shop_id", "=", ctx.shopId)
+    .where("month", "in", months)
     .execute();
-  return new Map(rows.map((r) => [`${r.category ?? NO_CATEGORY}\u0000${r.month}`, Number(r.orders)]));
+  return new Map(
+    rows.map((r) => [`${r.category || NO_CATEGORY}\u0000${months.indexOf(r.month)}`, Number(r.orders)]),
+  );
 }
 
 /** The top products' ids, by revenue over the window (ties by id, as the SQL ranked them). */
@@ -335,17 +332,13 @@ interface WeekdaySales {
 }
 
 /** Orders and order totals per weekday in the shop's zone, over the window. */
-async function weekdaySales(db: Db, ctx: ReportContext, start: string): Promise<WeekdaySales[]> {
+async function weekdaySales(db: Db, ctx: ReportContext, months: string[]): Promise<WeekdaySales[]> {
   const rows = await db
-    .selectFrom("orders as o")
-    .select([
-      localWeekday(db, "o.ordered_at", ctx.timezone).as("weekday"),
-      sql<number>`count(*)`.as("orders"),
-      sql<number>`sum(o.total)`.as("revenue"),
-    ])
-    .where(countedOrder("o", ctx.shopId, ctx.asOf))
-    .where("o.ordered_at", ">=", start)
-    .groupBy(sql`1`)
+    .selectFrom("weekday_sales_months")
+    .select(["weekday", sql<number>`sum(orders)`.as("orders"), sql<number>`sum(revenue)`.as("revenue")])
+    .where("shop_id", "=", ctx.shopId)
+    .where("month", "in", months)
+    .groupBy("weekday")
     .execute();
   const byDay = new Map(rows.map((r) => [Number(r.weekday), r]));
   return WEEKDAYS.map((_, weekday) => ({

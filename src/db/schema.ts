@@ -262,6 +262,9 @@ export interface Schema {
   segment_memberships: SegmentMembershipTable;
   customer_metrics: CustomerMetricsTable;
   first_order_products: FirstOrderProductTable;
+  product_sales_months: ProductSalesMonthTable;
+  category_sales_months: CategorySalesMonthTable;
+  weekday_sales_months: WeekdaySalesMonthTable;
   analytics_models: AnalyticsModelTable;
   ad_costs: AdCostTable;
 }
@@ -627,6 +630,33 @@ export interface CustomerMetricsTable {
   first_order_total: number | null;
   /** Revenue of the orders in the 365 days from the first (included). */
   revenue_first_year: number | null;
+}
+
+/** Sales per local month ("YYYY-MM"), rebuilt month by month by the analytics pass. */
+export interface ProductSalesMonthTable {
+  shop_id: number;
+  month: string;
+  product_id: number;
+  units: number;
+  revenue: number;
+  orders: number;
+}
+
+export interface CategorySalesMonthTable {
+  shop_id: number;
+  month: string;
+  /** Top-level category; '' for products without one. */
+  category: string;
+  orders: number;
+}
+
+export interface WeekdaySalesMonthTable {
+  shop_id: number;
+  month: string;
+  /** 0 = Sunday, in the shop's time zone. */
+  weekday: number;
+  orders: number;
+  revenue: number;
 }
 
 /** The distinct products of each buyer's first order (kept with customer_metrics). */

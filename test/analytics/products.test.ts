@@ -186,6 +186,68 @@ describe("product report", () => {
     ]);
   });
 
+  it("follows a new order and a cancellation through the incremental pass, month by month", async () => {
+    // Later the same day: O9 sells 2 TEA in April, and O3 (March) is cancelled.
+    const later = new ManualClock(new Date(AS_OF.getTime() + 3_600_000));
+    await upsertOrders(
+      t.db,
+      later,
+      shopId,
+      "JPY",
+      [
+        order("O9", "F", jst("2026-04-15T11:00:00"), [["TEA", 2, 1000]]),
+        order(
+          "O3",
+          "A",
+          jst("2026-03-05T12:00:00"),
+          [
+            ["TEA2", 1, 700],
+            ["TEA", 1, 1000],
+          ],
+          {
+            status: "cancelled",
+          },
+        ),
+      ],
+      "test",
+    );
+    const pass = await refreshCustomerMetrics(t.db, shopId, { now: later.now() });
+    expect(pass.mode).toBe("incremental");
+    const report = await productReport(t.db, { ...ctx(shopId), asOf: later.now() }, { months: 3, top: 3 });
+    const tea = report.tables.productMonths.rows
+      .filter((r) => r.sku === "TEA")
+      .map((r) => [r.month, ...sales(r)]);
+    // February unchanged; March lost O3's TEA; April gained O9.
+    expect(tea).toEqual([
+      ["2026-02", 4, 2, 4000],
+      ["2026-03", 0, 0, 0],
+      ["2026-04", 2, 1, 2000],
+    ]);
+    const drinks = report.tables.categoryMonths.rows
+      .filter((r) => r.category === "drink")
+      .map((r) => [r.month, r.orders]);
+    // Drinks: O1 and O2 in February; none left in March; O8 and O9 in April.
+    expect(drinks).toEqual([
+      ["2026-02", 2],
+      ["2026-03", 0],
+      ["2026-04", 2],
+    ]);
+    // Restore the fixture for any test after this one.
+    await upsertOrders(
+      t.db,
+      later,
+      shopId,
+      "JPY",
+      [
+        order("O3", "A", jst("2026-03-05T12:00:00"), [
+          ["TEA2", 1, 700],
+          ["TEA", 1, 1000],
+        ]),
+      ],
+      "test",
+    );
+  });
+
   it("gives empty tables for a shop without orders", async () => {
     const report = await productReport(t.db, ctx(emptyShopId));
     expect(report.tables.products.rows).toEqual([]);

@@ -47,6 +47,11 @@ export const reportSpeed: EngineMigration = {
       .columns(["shop_id", "last_order_at", "customer_id", "orders_count"])
       .execute();
 
+    // Planner statistics for the new indexes, so a segment count picks them from its first run.
+    for (const table of ["customers", "consents", "customer_metrics"]) {
+      await sql`analyze ${sql.table(table)}`.execute(db);
+    }
+
     // The new columns and table are filled by a full metrics pass: forget the last one so the next
     // refresh is full rather than incremental.
     await sql`delete from analytics_models where kind = 'metrics'`.execute(db);

@@ -1,0 +1,98 @@
+// Sales per local month (product_sales_months, category_sales_months, weekday_sales_months), kept with
+// customer_metrics by the same analytics pass: the product report sums a year of these rows instead of
+// a year of order lines. A month is rebuilt whole, from its orders, whenever one of them changed since
+// the last pass (usually just the current month), so the rows are plain sums that cannot drift; the
+// daily full pass rebuilds every month (and so follows a product moved to another category, or a
+// change of the shop's time zone).
+
+import { sql } from "kysely";
+import { DateTime } from "luxon";
+import { toIso } from "../core/clock.js";
+import type { Db } from "../db/index.js";
+import { countedOrder, localMonth, localWeekday, topCategory } from "./sql.js";
+
+export const SALES_MONTH_TABLES = [
+  "product_sales_months",
+  "category_sales_months",
+  "weekday_sales_months",
+] as const;
+
+/** Rebuilds one shop's sales months as of `now`: the listed local months ("YYYY-MM"), or all of them. */
+export async function rebuildSalesMonths(
+  db: Db,
+  shopId: number,
+  zone: string,
+  now: Date,
+  months: string[] | null,
+): Promise<void> {
+  if (months === null) {
+    for (const table of SALES_MONTH_TABLES)
+      await db.deleteFrom(table).where("shop_id", "=", shopId).execute();
+    await insertMonths(db, shopId, zone, now, null);
+    return;
+  }
+  for (const month of months) {
+    for (const table of SALES_MONTH_TABLES) {
+      await db.deleteFrom(table).where("shop_id", "=", shopId).where("month", "=", month).execute();
+    }
+    await insertMonths(db, shopId, zone, now, month);
+  }
+}
+
+/** The local months of the orders written after `since` (every month when null), up to `until`. */
+export async function changedSalesMonths(
+  db: Db,
+  shopId: number,
+  zone: string,
+  since: string | null,
+  until: string,
+): Promise<string[]> {
+  const after = since ? sql`and updated_at > ${since}` : sql``;
+  const rows = await sql<{ month: string }>`
+    select distinct ${localMonth(db, "ordered_at", zone)} as month from orders
+    where shop_id = ${shopId} and updated_at <= ${until} ${after}`.execute(db);
+  return rows.rows.map((r) => r.month).sort();
+}
+
+/**
+ * One month's rows (by a range of the indexed ordered_at, the month a constant) or every month's (the
+ * month worked out per order).
+ */
+async function insertMonths(db: Db, shopId: number, zone: string, now: Date, month: string | null) {
+  let monthOf = localMonth(db, "o.ordered_at", zone);
+  let within = sql``;
+  if (month !== null) {
+    const start = DateTime.fromISO(`${month}-01`, { zone });
+    monthOf = sql<string>`cast(${month} as text)`;
+    within = sql`and o.ordered_at >= ${toIso(start.toJSDate())} and o.ordered_at < ${toIso(start.plus({ months: 1 }).toJSDate())}`;
+  }
+  const counted = countedOrder("o", shopId, now);
+  await sql`
+    insert into product_sales_months (shop_id, month, product_id, units, revenue, orders)
+    select ${shopId}, month, product_id, sum(quantity), sum(line_total), count(distinct order_id)
+    from (
+      select ${monthOf} as month, i.product_id, i.quantity, i.line_total, o.id as order_id
+      from orders o join order_items i on i.order_id = o.id
+      where ${counted} ${within} and i.product_id is not null
+    ) lines
+    group by month, product_id`.execute(db);
+  await sql`
+    insert into category_sales_months (shop_id, month, category, orders)
+    select ${shopId}, month, category, count(distinct order_id)
+    from (
+      select ${monthOf} as month, coalesce(${topCategory(db, "p.category_path")}, '') as category,
+        o.id as order_id
+      from orders o join order_items i on i.order_id = o.id join products p on p.id = i.product_id
+      where ${counted} ${within}
+    ) lines
+    group by month, category`.execute(db);
+  await sql`
+    insert into weekday_sales_months (shop_id, month, weekday, orders, revenue)
+    select ${shopId}, month, weekday, count(*), sum(total)
+    from (
+      select ${monthOf} as month, ${localWeekday(db, "o.ordered_at", zone)} as weekday, o.total
+      from orders o
+      where ${counted} ${within}
+    ) counted
+    group by month, weekday`.execute(db);
+}
