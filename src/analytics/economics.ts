@@ -28,7 +28,7 @@ import { NotFoundError, ValidationError } from "../core/errors.js";
 import { parseOrThrow } from "../core/zod-errors.js";
 import { type Db, jsonTextOf } from "../db/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
-import { countedOrder, localMonth, monthsBetween, unindexed } from "./sql.js";
+import { bucketOf, countedOrder, localMonth, monthsBetween, unindexed } from "./sql.js";
 
 // ---- Ad costs -------------------------------------------------------------------------------------
 
@@ -171,10 +171,16 @@ async function leadsByMonth(db: Db, ctx: ReportContext, r: Range) {
   return rows.rows;
 }
 
-/** New customers per cohort, from the metrics rows alone. */
+/** New customers per cohort and their first orders' revenue, from the metrics rows alone. */
 async function newCustomers(db: Db, ctx: ReportContext, r: Range) {
-  const rows = await sql<{ channel: string | null; month: string; customers: number }>`
-    select cm.acquisition_channel as channel, cm.first_order_month as month, count(*) as customers
+  const rows = await sql<{
+    channel: string | null;
+    month: string;
+    customers: number;
+    first_order_revenue: number;
+  }>`
+    select cm.acquisition_channel as channel, cm.first_order_month as month, count(*) as customers,
+      sum(cm.first_order_total) as first_order_revenue
     from customer_metrics cm
     where ${unindexed(db, "cm.shop_id")} = ${ctx.shopId} and cm.first_order_at is not null
       and ${unindexed(db, "cm.first_order_at")} <= ${toIso(ctx.asOf)} and ${within(db, "cm.first_order_at", r)}
@@ -184,21 +190,44 @@ async function newCustomers(db: Db, ctx: ReportContext, r: Range) {
 }
 
 /**
- * What each cohort (channel × first-order month) bought in each calendar month, and its first orders:
- * the one pass over the orders. Driven from the metrics rows along the customer ids, so each
- * customer's orders are one range of the (shop, customer, ordered_at) index and both are read front
- * to back (as cohorts.ts does). Months since acquisition are worked out from the two months here.
+ * What each cohort (channel × first-order month) bought in each calendar month: the one pass over the
+ * orders. Driven from the metrics rows along the customer ids, so each customer's orders are one range
+ * of the (shop, customer, ordered_at) index and both are read front to back (as cohorts.ts does). The
+ * order's month is found among the months' UTC bounds (a few comparisons) rather than by converting
+ * ten million timestamps to the shop's zone; months since acquisition are worked out from the two.
  */
-async function cohortRevenue(db: Db, ctx: ReportContext, r: Range) {
-  return db
+interface CohortMonth {
+  channel: string | null;
+  cohort: string | null;
+  month: string;
+  revenue: number;
+}
+
+async function cohortRevenue(db: Db, ctx: ReportContext, r: Range): Promise<CohortMonth[]> {
+  const first = await db
+    .selectFrom("customer_metrics as cm")
+    .select((eb) => eb.fn.min("cm.first_order_at").as("at"))
+    .where("cm.shop_id", "=", ctx.shopId)
+    .where(within(db, "cm.first_order_at", r))
+    .executeTakeFirst();
+  if (!first?.at) return [] as CohortMonth[];
+  const start = DateTime.fromJSDate(new Date(first.at as string), { zone: ctx.timezone }).startOf("month");
+  const end = DateTime.fromJSDate(ctx.asOf, { zone: ctx.timezone }).startOf("month");
+  const months: string[] = [];
+  const bounds: string[] = [];
+  for (let m = start; m <= end; m = m.plus({ months: 1 })) {
+    months.push(m.toFormat("yyyy-MM"));
+    bounds.push(toIso(m.toJSDate()));
+  }
+  bounds.push(toIso(end.plus({ months: 1 }).toJSDate()));
+  const rows = await db
     .selectFrom("customer_metrics as cm")
     .crossJoin("orders as o")
     .select([
       "cm.acquisition_channel as channel",
       "cm.first_order_month as cohort",
-      localMonth(db, "o.ordered_at", ctx.timezone).as("month"),
+      bucketOf("o.ordered_at", bounds).as("month"),
       sql<number>`sum(o.total)`.as("revenue"),
-      sql<number>`sum(case when o.id = cm.first_order_id then o.total else 0 end)`.as("first_order_revenue"),
     ])
     .where("cm.shop_id", "=", ctx.shopId)
     .where("cm.customer_id", ">", 0)
@@ -208,6 +237,14 @@ async function cohortRevenue(db: Db, ctx: ReportContext, r: Range) {
     .where(countedOrder("o", ctx.shopId, ctx.asOf))
     .groupBy([sql`1`, sql`2`, sql`3`])
     .execute();
+  return rows.map(
+    (row): CohortMonth => ({
+      channel: row.channel,
+      cohort: row.cohort,
+      month: months[Number(row.month)],
+      revenue: Number(row.revenue),
+    }),
+  );
 }
 
 // ---- Putting it together --------------------------------------------------------------------------
@@ -368,12 +405,14 @@ export async function economicsReport(
     if (inRange(l.month)) cohortOf(l.channel, l.month).leads += Number(l.leads);
   }
   for (const n of await newCustomers(db, ctx, range)) {
-    if (inRange(n.month)) cohortOf(n.channel, n.month).newCustomers += Number(n.customers);
+    if (!inRange(n.month)) continue;
+    const c = cohortOf(n.channel, n.month);
+    c.newCustomers += Number(n.customers);
+    c.firstOrderRevenue += Number(n.first_order_revenue ?? 0);
   }
   for (const o of await cohortRevenue(db, ctx, range)) {
     if (o.cohort === null || !inRange(o.cohort)) continue;
     const c = cohortOf(o.channel, o.cohort);
-    c.firstOrderRevenue += Number(o.first_order_revenue);
     const age = monthsBetween(o.cohort, o.month);
     c.byAge.set(age, (c.byAge.get(age) ?? 0) + Number(o.revenue));
   }
