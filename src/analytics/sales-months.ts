@@ -5,11 +5,11 @@
 // daily full pass rebuilds every month (and so follows a product moved to another category, or a
 // change of the shop's time zone).
 
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { DateTime } from "luxon";
 import { toIso } from "../core/clock.js";
 import type { Db } from "../db/index.js";
-import { countedOrder, localMonth, localWeekday, topCategory } from "./sql.js";
+import { bucketOf, countedOrder, localMonth, localWeekday, topCategory } from "./sql.js";
 
 export const SALES_MONTH_TABLES = [
   "product_sales_months",
@@ -26,9 +26,16 @@ export async function rebuildSalesMonths(
   months: string[] | null,
 ): Promise<void> {
   if (months === null) {
-    for (const table of SALES_MONTH_TABLES)
+    for (const table of SALES_MONTH_TABLES) {
       await db.deleteFrom(table).where("shop_id", "=", shopId).execute();
-    await insertMonths(db, shopId, zone, now, null);
+    }
+    const first = await db
+      .selectFrom("orders")
+      .select((eb) => eb.fn.min("ordered_at").as("at"))
+      .where("shop_id", "=", shopId)
+      .executeTakeFirst();
+    if (first?.at)
+      await insertMonths(db, shopId, zone, now, monthsFrom(new Date(first.at as string), now, zone));
     return;
   }
   for (const month of months) {
@@ -54,17 +61,39 @@ export async function changedSalesMonths(
   return rows.rows.map((r) => r.month).sort();
 }
 
+/** The local months from the one holding `from` to the one holding `to`, with their UTC bounds. */
+function monthsFrom(from: Date, to: Date, zone: string): Months {
+  const last = DateTime.fromJSDate(to, { zone }).startOf("month");
+  const labels: string[] = [];
+  const bounds: string[] = [];
+  for (let m = DateTime.fromJSDate(from, { zone }).startOf("month"); m <= last; m = m.plus({ months: 1 })) {
+    labels.push(m.toFormat("yyyy-MM"));
+    bounds.push(toIso(m.toJSDate()));
+  }
+  bounds.push(toIso(last.plus({ months: 1 }).toJSDate()));
+  return { labels, bounds };
+}
+
+interface Months {
+  labels: string[];
+  /** One more than the labels: where each month starts, and where the last one ends. */
+  bounds: string[];
+}
+
 /**
- * One month's rows (by a range of the indexed ordered_at, the month a constant) or every month's (the
- * month worked out per order).
+ * One month's rows (by a range of the indexed ordered_at, the month a constant) or those of a run of
+ * months (each order's month found among their UTC bounds: a few comparisons, where converting every
+ * timestamp to the shop's zone costs minutes at ten million orders).
  */
-async function insertMonths(db: Db, shopId: number, zone: string, now: Date, month: string | null) {
-  let monthOf = localMonth(db, "o.ordered_at", zone);
+async function insertMonths(db: Db, shopId: number, zone: string, now: Date, months: string | Months) {
+  let monthOf: RawBuilder<string>;
   let within = sql``;
-  if (month !== null) {
-    const start = DateTime.fromISO(`${month}-01`, { zone });
-    monthOf = sql<string>`cast(${month} as text)`;
+  if (typeof months === "string") {
+    const start = DateTime.fromISO(`${months}-01`, { zone });
+    monthOf = sql<string>`cast(${months} as text)`;
     within = sql`and o.ordered_at >= ${toIso(start.toJSDate())} and o.ordered_at < ${toIso(start.plus({ months: 1 }).toJSDate())}`;
+  } else {
+    monthOf = bucketOf("o.ordered_at", months.bounds, months.labels);
   }
   const counted = countedOrder("o", shopId, now);
   await sql`

@@ -140,12 +140,15 @@ export function lastMonths(
  * balanced tree of comparisons: cheaper per row than formatting a date on either engine, and exact
  * in zones with daylight saving. Rows before bounds[0] or from the last bound on must be filtered out.
  */
-export function bucketOf(column: string, bounds: string[]): RawBuilder<number> {
+export function bucketOf(column: string, bounds: string[]): RawBuilder<number>;
+/** The same, naming each range by its label (labels[i] for [bounds[i], bounds[i + 1])). */
+export function bucketOf(column: string, bounds: string[], labels: string[]): RawBuilder<string>;
+export function bucketOf(column: string, bounds: string[], labels?: string[]): RawBuilder<unknown> {
   const ref = sql.ref(column);
-  const pick = (lo: number, hi: number): RawBuilder<number> => {
-    if (hi - lo <= 1) return sql<number>`${sql.lit(lo)}`;
+  const pick = (lo: number, hi: number): RawBuilder<unknown> => {
+    if (hi - lo <= 1) return labels ? sql`${sql.lit(labels[lo])}` : sql`${sql.lit(lo)}`;
     const mid = Math.floor((lo + hi) / 2);
-    return sql<number>`(case when ${ref} < ${bounds[mid]} then ${pick(lo, mid)} else ${pick(mid, hi)} end)`;
+    return sql`(case when ${ref} < ${bounds[mid]} then ${pick(lo, mid)} else ${pick(mid, hi)} end)`;
   };
   return pick(0, bounds.length - 1);
 }
