@@ -28,7 +28,7 @@ import { NotFoundError, ValidationError } from "../core/errors.js";
 import { parseOrThrow } from "../core/zod-errors.js";
 import { type Db, jsonTextOf } from "../db/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
-import { bucketOf, countedOrder, localMonth, monthsBetween, unindexed } from "./sql.js";
+import { localMonth, monthsBetween, unindexed } from "./sql.js";
 
 // ---- Ad costs -------------------------------------------------------------------------------------
 
@@ -189,62 +189,31 @@ async function newCustomers(db: Db, ctx: ReportContext, r: Range) {
   return rows.rows;
 }
 
-/**
- * What each cohort (channel × first-order month) bought in each calendar month: the one pass over the
- * orders. Driven from the metrics rows along the customer ids, so each customer's orders are one range
- * of the (shop, customer, ordered_at) index and both are read front to back (as cohorts.ts does). The
- * order's month is found among the months' UTC bounds (a few comparisons) rather than by converting
- * ten million timestamps to the shop's zone; months since acquisition are worked out from the two.
- */
 interface CohortMonth {
   channel: string | null;
-  cohort: string | null;
+  cohort: string;
   month: string;
   revenue: number;
 }
 
+/**
+ * What each cohort (channel × first-order month) bought in each calendar month, from the cohort sales
+ * months the analytics pass keeps; months since acquisition are worked out from the two months.
+ */
 async function cohortRevenue(db: Db, ctx: ReportContext, r: Range): Promise<CohortMonth[]> {
-  const first = await db
-    .selectFrom("customer_metrics as cm")
-    .select((eb) => eb.fn.min("cm.first_order_at").as("at"))
-    .where("cm.shop_id", "=", ctx.shopId)
-    .where(within(db, "cm.first_order_at", r))
-    .executeTakeFirst();
-  if (!first?.at) return [] as CohortMonth[];
-  const start = DateTime.fromJSDate(new Date(first.at as string), { zone: ctx.timezone }).startOf("month");
-  const end = DateTime.fromJSDate(ctx.asOf, { zone: ctx.timezone }).startOf("month");
-  const months: string[] = [];
-  const bounds: string[] = [];
-  for (let m = start; m <= end; m = m.plus({ months: 1 })) {
-    months.push(m.toFormat("yyyy-MM"));
-    bounds.push(toIso(m.toJSDate()));
-  }
-  bounds.push(toIso(end.plus({ months: 1 }).toJSDate()));
-  const rows = await db
-    .selectFrom("customer_metrics as cm")
-    .crossJoin("orders as o")
-    .select([
-      "cm.acquisition_channel as channel",
-      "cm.first_order_month as cohort",
-      bucketOf("o.ordered_at", bounds).as("month"),
-      sql<number>`sum(o.total)`.as("revenue"),
-    ])
-    .where("cm.shop_id", "=", ctx.shopId)
-    .where("cm.customer_id", ">", 0)
-    .where(unindexed(db, "cm.first_order_at"), "is not", null)
-    .where(within(db, "cm.first_order_at", r))
-    .whereRef("o.customer_id", "=", "cm.customer_id")
-    .where(countedOrder("o", ctx.shopId, ctx.asOf))
-    .groupBy([sql`1`, sql`2`, sql`3`])
-    .execute();
-  return rows.map(
-    (row): CohortMonth => ({
-      channel: row.channel,
-      cohort: row.cohort,
-      month: months[Number(row.month)],
-      revenue: Number(row.revenue),
-    }),
-  );
+  let q = db
+    .selectFrom("cohort_sales_months")
+    .select(["channel", "cohort", "month", "revenue"])
+    .where("shop_id", "=", ctx.shopId);
+  if (r.from) q = q.where("cohort", ">=", r.from);
+  if (r.to) q = q.where("cohort", "<=", r.to);
+  const rows = await q.execute();
+  return rows.map((row) => ({
+    channel: row.channel === "" ? null : row.channel,
+    cohort: row.cohort,
+    month: row.month,
+    revenue: Number(row.revenue),
+  }));
 }
 
 // ---- Putting it together --------------------------------------------------------------------------
@@ -411,7 +380,7 @@ export async function economicsReport(
     c.firstOrderRevenue += Number(n.first_order_revenue ?? 0);
   }
   for (const o of await cohortRevenue(db, ctx, range)) {
-    if (o.cohort === null || !inRange(o.cohort)) continue;
+    if (!inRange(o.cohort)) continue;
     const c = cohortOf(o.channel, o.cohort);
     const age = monthsBetween(o.cohort, o.month);
     c.byAge.set(age, (c.byAge.get(age) ?? 0) + Number(o.revenue));

@@ -20,7 +20,13 @@ import {
   jsonTextOf,
   tidyAfterRewrite,
 } from "../db/index.js";
-import { changedSalesMonths, rebuildSalesMonths, SALES_MONTH_TABLES } from "./sales-months.js";
+import {
+  changedSalesMonths,
+  cohortKeys,
+  monthsOfCustomers,
+  rebuildSalesMonths,
+  SALES_MONTH_TABLES,
+} from "./sales-months.js";
 import { localDate, localMonth, plusDays } from "./sql.js";
 
 export const RFM_GROUPS = [
@@ -115,9 +121,12 @@ export async function refreshCustomerMetrics(
   if (mark === null || mark === state.ordersUpdatedAt) return { mode: "incremental", customers: 0 };
   const changed = await changedCustomers(db, shopId, state.ordersUpdatedAt);
   let customers = 0;
+  // Customers whose cohort or acquisition channel moved: every month they bought in is regrouped.
+  const moved: number[] = [];
   for (let i = 0; i < changed.length; i += CHANGED_BATCH) {
     const ids = changed.slice(i, i + CHANGED_BATCH);
     customers += await inTransaction(db, async (trx) => {
+      const before = await cohortKeys(trx, shopId, ids);
       await trx
         .deleteFrom("customer_metrics")
         .where("shop_id", "=", shopId)
@@ -131,10 +140,17 @@ export async function refreshCustomerMetrics(
       const n = await aggregate(trx, shopId, shop.timezone, nowIso, ids);
       await firstOrderProducts(trx, shopId, ids);
       await score(trx, shopId, state.boundaries!, ids);
+      const after = await cohortKeys(trx, shopId, ids);
+      for (const [id, key] of before) if (after.get(id) !== key) moved.push(id);
       return n;
     });
   }
-  const months = await changedSalesMonths(db, shopId, shop.timezone, state.ordersUpdatedAt, mark);
+  const months = [
+    ...new Set([
+      ...(await changedSalesMonths(db, shopId, shop.timezone, state.ordersUpdatedAt, mark)),
+      ...(await monthsOfCustomers(db, shopId, shop.timezone, moved)),
+    ]),
+  ].sort();
   await inTransaction(db, (trx) => rebuildSalesMonths(trx, shopId, shop.timezone, options.now, months));
   await writeState(db, shopId, { ...state, ordersUpdatedAt: mark }, nowIso);
   return { mode: "incremental", customers };

@@ -8,13 +8,14 @@
 import { type RawBuilder, sql } from "kysely";
 import { DateTime } from "luxon";
 import { toIso } from "../core/clock.js";
-import type { Db } from "../db/index.js";
+import { anyOf, type Db } from "../db/index.js";
 import { bucketOf, countedOrder, localMonth, localWeekday, topCategory } from "./sql.js";
 
 export const SALES_MONTH_TABLES = [
   "product_sales_months",
   "category_sales_months",
   "weekday_sales_months",
+  "cohort_sales_months",
 ] as const;
 
 /** Rebuilds one shop's sales months as of `now`: the listed local months ("YYYY-MM"), or all of them. */
@@ -124,4 +125,47 @@ async function insertMonths(db: Db, shopId: number, zone: string, now: Date, mon
       where ${counted} ${within}
     ) counted
     group by month, weekday`.execute(db);
+  // By the buyers' metrics rows as they are now: the caller rebuilds every month of a customer whose
+  // cohort or channel moved (see cohortMoves).
+  await sql`
+    insert into cohort_sales_months (shop_id, month, cohort, channel, customers, orders, revenue)
+    select ${shopId}, month, cohort, channel, count(distinct customer_id), count(*), sum(total)
+    from (
+      select ${monthOf} as month, m.first_order_month as cohort,
+        coalesce(m.acquisition_channel, '') as channel, o.customer_id, o.total
+      from orders o
+      join customer_metrics m on m.shop_id = o.shop_id and m.customer_id = o.customer_id
+      where ${counted} ${within} and m.first_order_month is not null
+    ) counted
+    group by month, cohort, channel`.execute(db);
+}
+
+/** The cohort (first-order month) and acquisition channel of each of `ids` with a metrics row. */
+export async function cohortKeys(db: Db, shopId: number, ids: number[]): Promise<Map<number, string>> {
+  const rows = await db
+    .selectFrom("customer_metrics")
+    .select(["customer_id", "first_order_month", "acquisition_channel"])
+    .where("shop_id", "=", shopId)
+    .where(anyOf(db, "customer_id", ids))
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      Number(r.customer_id),
+      `${r.first_order_month ?? ""}\u0000${r.acquisition_channel ?? ""}`,
+    ]),
+  );
+}
+
+/** The local months in which these customers have orders. */
+export async function monthsOfCustomers(
+  db: Db,
+  shopId: number,
+  zone: string,
+  ids: number[],
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql<{ month: string }>`
+    select distinct ${localMonth(db, "ordered_at", zone)} as month from orders
+    where shop_id = ${shopId} and ${anyOf(db, "customer_id", ids)}`.execute(db);
+  return rows.rows.map((r) => r.month);
 }

@@ -265,6 +265,7 @@ export interface Schema {
   product_sales_months: ProductSalesMonthTable;
   category_sales_months: CategorySalesMonthTable;
   weekday_sales_months: WeekdaySalesMonthTable;
+  cohort_sales_months: CohortSalesMonthTable;
   analytics_models: AnalyticsModelTable;
   ad_costs: AdCostTable;
 }
@@ -655,6 +656,18 @@ export interface WeekdaySalesMonthTable {
   month: string;
   /** 0 = Sunday, in the shop's time zone. */
   weekday: number;
+  orders: number;
+  revenue: number;
+}
+
+/** Orders per local month of each cohort (first-order month × acquisition channel). */
+export interface CohortSalesMonthTable {
+  shop_id: number;
+  month: string;
+  cohort: string;
+  /** '' when unknown. */
+  channel: string;
+  customers: number;
   orders: number;
   revenue: number;
 }

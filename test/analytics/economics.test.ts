@@ -35,7 +35,11 @@ describe("economics", () => {
     });
   }
 
+  // Order numbers restart with every test's shop, so "O-1" is always G1's first order.
   let orderNo = 0;
+  beforeEach(() => {
+    orderNo = 0;
+  });
   async function buys(id: string, at: string, yen: number, extra: Record<string, unknown> = {}) {
     await placeOrder(t, {
       externalId: `O-${++orderNo}`,
@@ -205,6 +209,25 @@ describe("economics", () => {
     ]);
     // 30,000 + 20,000 + 10,000 + 5,000 spent; 53,000 (google) + 8,000 (meta) + 5,000 (store) bought.
     expect(report.summary).toMatchObject({ ad_cost: 65_000, new_customers: 6, lifetime_revenue: 66_000 });
+  });
+
+  it("moves a customer's later orders with them when a cancelled first order changes their cohort", async () => {
+    await givenAShopWithCohorts();
+    // G1's January order is cancelled: G1 becomes a March customer, and their February 2026 order (a
+    // month no order changed in) moves with them, through the incremental pass.
+    t.clock.advance(60_000);
+    await buys("G1", "2025-01-10T12:00:00", 10_000, { externalId: "O-1", status: "cancelled" });
+    expect((await refreshCustomerMetrics(t.ctx.db, shopId, { now: AS_OF })).mode).toBe("incremental");
+    const months = (await economicsReport(t.ctx.db, ctx())).tables.channelMonths.rows;
+    expect(row(months, "google", "2025-03")).toMatchObject({
+      new_customers: 1,
+      first_order_revenue: 8_000,
+      lifetime_revenue: 13_000, // 8,000 + the 5,000 of February 2026
+    });
+    expect(row(months, "google", "2025-01")).toMatchObject({
+      new_customers: 2, // G2, G4
+      lifetime_revenue: 16_000, // 6,000 + 7,000 + 3,000
+    });
   });
 
   it("limits the channel-months to a range but keeps the cohorts' later orders", async () => {
