@@ -107,16 +107,21 @@ export async function previewRule(
   const rule = parseOrThrow(segmentRuleSchema, input, "rule");
   const ctx = await contextFor(db, shopId, clock.now(), rule);
   await metricsUpToDate(db, shopId, clock.now());
-  const { counted, ids } = await asReport(db, async (q) => {
-    const members = membersQuery(rule, { ...ctx, db: q });
-    return {
-      counted: await q
-        .selectFrom(members.as("q"))
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow(),
-      ids: sampleSize > 0 ? (await members.orderBy("c.id").limit(sampleSize).execute()).map((r) => r.id) : [],
-    };
-  });
+  const { counted, ids } = await asReport(
+    db,
+    async (q) => {
+      const members = membersQuery(rule, { ...ctx, db: q });
+      return {
+        counted: await q
+          .selectFrom(members.as("q"))
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow(),
+        ids:
+          sampleSize > 0 ? (await members.orderBy("c.id").limit(sampleSize).execute()).map((r) => r.id) : [],
+      };
+    },
+    { parallel: false },
+  );
   const sample =
     ids.length === 0
       ? []
@@ -244,7 +249,7 @@ export async function refreshSegment(db: Db, clock: Clock, segment: Segment): Pr
   const rule = fromJson<SegmentRule>(segment.definition);
   await metricsUpToDate(db, segment.shop_id, nowDate);
   return inTransaction(db, async (trx) => {
-    await forBigAggregates(trx);
+    await forBigAggregates(trx, { parallel: false });
     const ctx = await contextFor(trx, segment.shop_id, nowDate, rule, segment.key);
     const members = membersQuery(rule, ctx);
     const id = segment.id;
