@@ -115,6 +115,19 @@ interface MonthlySales {
   revenue: number;
 }
 
+/** The window's counted orders and their lines, as `o` and `i`. */
+function windowLines(db: Db, ctx: ReportContext, start: string) {
+  return (
+    db
+      .selectFrom("orders as o")
+      .crossJoin("order_items as i")
+      .where(countedOrder("o", ctx.shopId, ctx.asOf, db))
+      .where(unindexed(db, "o.ordered_at"), ">=", start)
+      // The lines of the shop's orders are the shop's.
+      .whereRef("i.order_id", "=", "o.id")
+  );
+}
+
 /**
  * Units, revenue and orders per product and month (product_sales_months, kept by the analytics pass),
  * and from them: the top products' months, the categories' units and revenue per month (by each
@@ -381,26 +394,19 @@ async function pairsOf(
   top: number,
 ): Promise<Pair[]> {
   if (ids.length < 2) return [];
-  // The window's lines of the top products, each (order, product) once, set aside; then paired with
-  // themselves by order. Reading the lines once, and only the top products' (through their index),
-  // instead of joining every line of the window twice.
-  const lines = db
-    .selectFrom("order_items as i")
-    .innerJoin("orders as o", "o.id", "i.order_id")
-    .select(["i.order_id", "i.product_id"])
-    .where("i.shop_id", "=", ctx.shopId)
+  const rows = await windowLines(db, ctx, start)
+    .innerJoin("order_items as k", (j) =>
+      j.onRef("k.order_id", "=", "o.id").onRef("k.product_id", ">", "i.product_id"),
+    )
+    .select(["i.product_id as a", "k.product_id as b", sql<number>`count(distinct o.id)`.as("together")])
     .where("i.product_id", "in", ids)
-    .where(countedOrder("o", ctx.shopId, ctx.asOf))
-    .where("o.ordered_at", ">=", start)
-    .groupBy(["i.order_id", "i.product_id"]);
-  const result = await sql<{ a: number; b: number; together: number }>`
-    with lines as materialized ${lines}
-    select x.product_id as a, y.product_id as b, count(*) as together
-    from lines x join lines y on y.order_id = x.order_id and y.product_id > x.product_id
-    group by x.product_id, y.product_id
-    order by 3 desc, 1, 2
-    limit ${sql.lit(top)}`.execute(db);
-  const rows = result.rows;
+    .where("k.product_id", "in", ids)
+    .groupBy(["i.product_id", "k.product_id"])
+    .orderBy("together", "desc")
+    .orderBy("i.product_id")
+    .orderBy("k.product_id")
+    .limit(top)
+    .execute();
   return rows.map((r) => ({
     a: Number(r.a),
     b: Number(r.b),
