@@ -20,9 +20,13 @@ describe("economics", () => {
   let shopId: number;
   const ctx = () => ({ shopId, asOf: AS_OF, timezone: "Asia/Tokyo", currency: "JPY" });
 
+  // Order numbers restart with every test's shop, so "O-1" is always G1's first order.
+  let orderNo = 0;
+
   beforeEach(async () => {
     t = await createTestApp("2024-12-01T00:00:00.000Z");
     shopId = t.shop.shop.id;
+    orderNo = 0;
   });
   afterEach(async () => t.close());
 
@@ -35,11 +39,6 @@ describe("economics", () => {
     });
   }
 
-  // Order numbers restart with every test's shop, so "O-1" is always G1's first order.
-  let orderNo = 0;
-  beforeEach(() => {
-    orderNo = 0;
-  });
   async function buys(id: string, at: string, yen: number, extra: Record<string, unknown> = {}) {
     await placeOrder(t, {
       externalId: `O-${++orderNo}`,
