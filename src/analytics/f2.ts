@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import { toIso } from "../core/clock.js";
 import type { Db } from "../db/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
-import { asReport, epochDays, unindexed } from "./sql.js";
+import { asReport, epochDays, productNames, unindexed } from "./sql.js";
 
 export const F2_WINDOWS = [30, 60, 90, 180, 365] as const;
 
@@ -303,16 +303,4 @@ async function f2Rows(db: Db, ctx: ReportContext): Promise<F2Row[]> {
     join products p on p.id = f.product_id
     group by 5, 6, 7`.execute(db);
   return result.rows;
-}
-
-/** SKU and name of a few products, by id. */
-async function productNames(db: Db, shopId: number, ids: number[]) {
-  if (ids.length === 0) return new Map<number, { sku: string; name: string }>();
-  const rows = await db
-    .selectFrom("products")
-    .select(["id", "sku", "name"])
-    .where("shop_id", "=", shopId)
-    .where("id", "in", ids)
-    .execute();
-  return new Map(rows.map((r) => [Number(r.id), { sku: r.sku, name: r.name }]));
 }

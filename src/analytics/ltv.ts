@@ -11,7 +11,7 @@ import { toIso } from "../core/clock.js";
 import type { Db } from "../db/index.js";
 import { YEAR_DAYS } from "./metrics.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
-import { asReport, unindexed } from "./sql.js";
+import { asReport, productNames, unindexed } from "./sql.js";
 
 export interface LtvOptions {
   /** Rows in the first-product table, by buyers (default 50). */
@@ -202,16 +202,4 @@ async function ltvRows(db: Db, ctx: ReportContext, top: number): Promise<LtvRow[
       limit ${sql.lit(top)}
     ) first_products`.execute(db);
   return result.rows;
-}
-
-/** SKU and name of a few products, by id. */
-async function productNames(db: Db, shopId: number, ids: number[]) {
-  if (ids.length === 0) return new Map<number, { sku: string; name: string }>();
-  const rows = await db
-    .selectFrom("products")
-    .select(["id", "sku", "name"])
-    .where("shop_id", "=", shopId)
-    .where("id", "in", ids)
-    .execute();
-  return new Map(rows.map((r) => [Number(r.id), { sku: r.sku, name: r.name }]));
 }

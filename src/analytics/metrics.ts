@@ -20,13 +20,7 @@ import {
   jsonTextOf,
   tidyAfterRewrite,
 } from "../db/index.js";
-import {
-  changedSalesMonths,
-  cohortKeys,
-  monthsOfCustomers,
-  rebuildSalesMonths,
-  SALES_MONTH_TABLES,
-} from "./sales-months.js";
+import { cohortKeys, monthsOfCustomers, rebuildSalesMonths, SALES_MONTH_TABLES } from "./sales-months.js";
 import { localDate, localMonth, plusDays } from "./sql.js";
 
 export const RFM_GROUPS = [
@@ -119,7 +113,13 @@ export async function refreshCustomerMetrics(
   }
 
   if (mark === null || mark === state.ordersUpdatedAt) return { mode: "incremental", customers: 0 };
-  const changed = await changedCustomers(db, shopId, state.ordersUpdatedAt);
+  const { customers: changed, months: changedMonths } = await changedOrders(
+    db,
+    shopId,
+    shop.timezone,
+    state.ordersUpdatedAt,
+    mark,
+  );
   let customers = 0;
   // Customers whose cohort or acquisition channel moved: every month they bought in is regrouped.
   const moved: number[] = [];
@@ -146,10 +146,7 @@ export async function refreshCustomerMetrics(
     });
   }
   const months = [
-    ...new Set([
-      ...(await changedSalesMonths(db, shopId, shop.timezone, state.ordersUpdatedAt, mark)),
-      ...(await monthsOfCustomers(db, shopId, shop.timezone, moved)),
-    ]),
+    ...new Set([...changedMonths, ...(await monthsOfCustomers(db, shopId, shop.timezone, moved))]),
   ].sort();
   await inTransaction(db, (trx) => rebuildSalesMonths(trx, shopId, shop.timezone, options.now, months));
   await writeState(db, shopId, { ...state, ordersUpdatedAt: mark }, nowIso);
@@ -167,16 +164,28 @@ async function newestOrderChange(db: Db, shopId: number): Promise<string | null>
   return (row?.at as string | null | undefined) ?? null;
 }
 
-async function changedCustomers(db: Db, shopId: number, since: string | null): Promise<number[]> {
-  let q = db
-    .selectFrom("orders")
-    .select("customer_id")
-    .distinct()
-    .where("shop_id", "=", shopId)
-    .where("customer_id", "is not", null);
-  if (since) q = q.where("updated_at", ">", since);
-  const rows = await q.execute();
-  return rows.map((r) => Number(r.customer_id)).sort((a, b) => a - b);
+/**
+ * The orders written after `since` (all when null) up to `until`: their customers, and the local months
+ * they fall in (guest orders included: they are sales too). One pass over the (shop, updated_at) index.
+ */
+async function changedOrders(
+  db: Db,
+  shopId: number,
+  zone: string,
+  since: string | null,
+  until: string,
+): Promise<{ customers: number[]; months: string[] }> {
+  const after = since ? sql`and updated_at > ${since}` : sql``;
+  const rows = await sql<{ customer_id: number | null; month: string }>`
+    select distinct customer_id, ${localMonth(db, "ordered_at", zone)} as month from orders
+    where shop_id = ${shopId} and updated_at <= ${until} ${after}`.execute(db);
+  const customers = new Set<number>();
+  const months = new Set<string>();
+  for (const r of rows.rows) {
+    if (r.customer_id !== null) customers.add(Number(r.customer_id));
+    months.add(r.month);
+  }
+  return { customers: [...customers].sort((a, b) => a - b), months: [...months] };
 }
 
 /**

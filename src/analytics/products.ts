@@ -16,7 +16,15 @@ import { toIso } from "../core/clock.js";
 import { ValidationError } from "../core/errors.js";
 import type { Db } from "../db/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
-import { asReport, countedOrder, lastMonths, topCategory, unindexed } from "./sql.js";
+import {
+  asReport,
+  countedOrder,
+  lastMonths,
+  type ProductNames,
+  productNames,
+  topCategory,
+  unindexed,
+} from "./sql.js";
 
 export interface ProductOptions {
   /** Months covered, the current one included (default 12). */
@@ -205,26 +213,13 @@ function ordersOf(sales: ProductMonth[]): Map<number, number> {
   return orders;
 }
 
-type Names = Map<number, { sku: string; name: string; category: string | null }>;
-
-async function productNames(db: Db, shopId: number, ids: number[]): Promise<Names> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom("products")
-    .select(["id", "sku", "name", "category_path"])
-    .where("shop_id", "=", shopId)
-    .where("id", "in", ids)
-    .execute();
-  return new Map(rows.map((r) => [Number(r.id), { sku: r.sku, name: r.name, category: r.category_path }]));
-}
-
 const salesColumns: ReportColumn[] = [
   { key: "units", label: "Units", kind: "integer" },
   { key: "orders", label: "Orders", kind: "integer" },
   { key: "revenue", label: "Revenue (lines)", kind: "money" },
 ];
 
-function productsTable(sales: MonthlySales, ids: number[], names: Names, top: number): ReportTable {
+function productsTable(sales: MonthlySales, ids: number[], names: ProductNames, top: number): ReportTable {
   const totals = new Map<number, Sales>(ids.map((id) => [id, { units: 0, orders: 0, revenue: 0 }]));
   for (const s of sales.products) {
     const t = totals.get(s.productId)!;
@@ -254,7 +249,7 @@ function productsTable(sales: MonthlySales, ids: number[], names: Names, top: nu
   };
 }
 
-const nameRow = (id: number, names: Names) => ({
+const nameRow = (id: number, names: ProductNames) => ({
   sku: names.get(id)?.sku ?? String(id),
   name: names.get(id)?.name ?? null,
 });
@@ -262,7 +257,7 @@ const nameRow = (id: number, names: Names) => ({
 function productMonthsTable(
   sales: ProductMonth[],
   ids: number[],
-  names: Names,
+  names: ProductNames,
   months: string[],
 ): ReportTable {
   const cells = new Map(sales.map((s) => [`${s.productId}:${s.month}`, s]));
@@ -416,7 +411,7 @@ async function pairsOf(
   }));
 }
 
-function pairsTable(pairs: Pair[], names: Names, orders: number, top: number): ReportTable {
+function pairsTable(pairs: Pair[], names: ProductNames, orders: number, top: number): ReportTable {
   return {
     title: `Products bought together (top ${top} pairs among the top products)`,
     columns: [
@@ -486,7 +481,7 @@ async function firstProducts(db: Db, ctx: ReportContext, top: number): Promise<F
   }));
 }
 
-function firstProductsTable(firsts: FirstProduct[], names: Names, top: number): ReportTable {
+function firstProductsTable(firsts: FirstProduct[], names: ProductNames, top: number): ReportTable {
   return {
     title: `Products in first orders and the buyers they bring back (top ${top} by buyers)`,
     columns: [

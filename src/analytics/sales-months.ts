@@ -9,7 +9,7 @@ import { type RawBuilder, sql } from "kysely";
 import { DateTime } from "luxon";
 import { toIso } from "../core/clock.js";
 import { anyOf, type Db } from "../db/index.js";
-import { bucketOf, countedOrder, localMonth, localWeekday, topCategory } from "./sql.js";
+import { bucketOf, countedOrder, localMonth, localWeekday, monthsFrom, topCategory } from "./sql.js";
 
 export const SALES_MONTH_TABLES = [
   "product_sales_months",
@@ -47,46 +47,18 @@ export async function rebuildSalesMonths(
   }
 }
 
-/** The local months of the orders written after `since` (every month when null), up to `until`. */
-export async function changedSalesMonths(
-  db: Db,
-  shopId: number,
-  zone: string,
-  since: string | null,
-  until: string,
-): Promise<string[]> {
-  const after = since ? sql`and updated_at > ${since}` : sql``;
-  const rows = await sql<{ month: string }>`
-    select distinct ${localMonth(db, "ordered_at", zone)} as month from orders
-    where shop_id = ${shopId} and updated_at <= ${until} ${after}`.execute(db);
-  return rows.rows.map((r) => r.month).sort();
-}
-
-/** The local months from the one holding `from` to the one holding `to`, with their UTC bounds. */
-function monthsFrom(from: Date, to: Date, zone: string): Months {
-  const last = DateTime.fromJSDate(to, { zone }).startOf("month");
-  const labels: string[] = [];
-  const bounds: string[] = [];
-  for (let m = DateTime.fromJSDate(from, { zone }).startOf("month"); m <= last; m = m.plus({ months: 1 })) {
-    labels.push(m.toFormat("yyyy-MM"));
-    bounds.push(toIso(m.toJSDate()));
-  }
-  bounds.push(toIso(last.plus({ months: 1 }).toJSDate()));
-  return { labels, bounds };
-}
-
-interface Months {
-  labels: string[];
-  /** One more than the labels: where each month starts, and where the last one ends. */
-  bounds: string[];
-}
-
 /**
  * One month's rows (by a range of the indexed ordered_at, the month a constant) or those of a run of
  * months (each order's month found among their UTC bounds: a few comparisons, where converting every
  * timestamp to the shop's zone costs minutes at ten million orders).
  */
-async function insertMonths(db: Db, shopId: number, zone: string, now: Date, months: string | Months) {
+async function insertMonths(
+  db: Db,
+  shopId: number,
+  zone: string,
+  now: Date,
+  months: string | { months: string[]; bounds: string[] },
+) {
   let monthOf: RawBuilder<string>;
   let within = sql``;
   if (typeof months === "string") {
@@ -94,7 +66,7 @@ async function insertMonths(db: Db, shopId: number, zone: string, now: Date, mon
     monthOf = sql<string>`cast(${months} as text)`;
     within = sql`and o.ordered_at >= ${toIso(start.toJSDate())} and o.ordered_at < ${toIso(start.plus({ months: 1 }).toJSDate())}`;
   } else {
-    monthOf = bucketOf("o.ordered_at", months.bounds, months.labels);
+    monthOf = bucketOf("o.ordered_at", months.bounds, months.months);
   }
   const counted = countedOrder("o", shopId, now);
   await sql`

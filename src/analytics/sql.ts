@@ -144,9 +144,21 @@ export function lastMonths(
   const first = DateTime.fromJSDate(asOf, { zone })
     .startOf("month")
     .minus({ months: count - 1 });
-  const months = Array.from({ length: count }, (_, i) => first.plus({ months: i }).toFormat("yyyy-MM"));
-  const bounds = Array.from({ length: count + 1 }, (_, i) => toIso(first.plus({ months: i }).toJSDate()));
-  return { months, start: bounds[0], bounds };
+  const run = monthsFrom(first.toJSDate(), asOf, zone);
+  return { ...run, start: run.bounds[0] };
+}
+
+/** The local months from the one holding `from` to the one holding `to`, with their bounds as above. */
+export function monthsFrom(from: Date, to: Date, zone: string): { months: string[]; bounds: string[] } {
+  const last = DateTime.fromJSDate(to, { zone }).startOf("month");
+  const months: string[] = [];
+  const bounds: string[] = [];
+  for (let m = DateTime.fromJSDate(from, { zone }).startOf("month"); m <= last; m = m.plus({ months: 1 })) {
+    months.push(m.toFormat("yyyy-MM"));
+    bounds.push(toIso(m.toJSDate()));
+  }
+  bounds.push(toIso(last.plus({ months: 1 }).toJSDate()));
+  return { months, bounds };
 }
 
 /**
@@ -171,4 +183,18 @@ export function bucketOf(column: string, bounds: string[], labels?: string[]): R
 export function monthsBetween(from: string, to: string): number {
   const index = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
   return index(to) - index(from);
+}
+
+export type ProductNames = Map<number, { sku: string; name: string; category: string | null }>;
+
+/** SKU, name and category path of a few products (a report's top rows), by id. */
+export async function productNames(db: Db, shopId: number, ids: number[]): Promise<ProductNames> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("products")
+    .select(["id", "sku", "name", "category_path"])
+    .where("shop_id", "=", shopId)
+    .where("id", "in", ids)
+    .execute();
+  return new Map(rows.map((r) => [Number(r.id), { sku: r.sku, name: r.name, category: r.category_path }]));
 }
