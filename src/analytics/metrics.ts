@@ -102,13 +102,11 @@ export async function refreshCustomerMetrics(
       return n;
     });
     // consents too: not rewritten here, but segment counts join it, and nothing else analyses it daily.
-    await tidyAfterRewrite(db, [
-      "customer_metrics",
-      "first_order_products",
-      "customers",
-      "consents",
-      ...SALES_MONTH_TABLES,
-    ]);
+    await tidyAfterRewrite(
+      db,
+      ["customer_metrics", "first_order_products", "customers", "consents", ...SALES_MONTH_TABLES],
+      { rows: customers },
+    );
     return { mode: "full", customers };
   }
 

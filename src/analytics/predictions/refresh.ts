@@ -98,7 +98,7 @@ export async function refreshPredictions(
     customers += rows.length;
   }
   // Every buyer's row was rewritten.
-  await tidyAfterRewrite(db, ["customer_metrics"]);
+  await tidyAfterRewrite(db, ["customer_metrics"], { rows: customers });
   return { model, refitted, customers, seconds: (performance.now() - started) / 1000 };
 }
 
