@@ -9,8 +9,8 @@
 // category's the orders with at least one of its products; the weekday table counts whole orders and
 // their totals. Cancelled and returned orders are not sales.
 //
-// Sales, categories and weekdays are read from the sales months the analytics pass keeps
-// (sales-months.ts); pairs and first products from the orders and first_order_products.
+// Sales, categories, weekdays and pairs are read from the months the analytics pass keeps
+// (sales-months.ts), first products from first_order_products.
 import { sql } from "kysely";
 import { toIso } from "../core/clock.js";
 import { ValidationError } from "../core/errors.js";
@@ -18,7 +18,6 @@ import type { Db } from "../db/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
 import {
   asReport,
-  countedOrder,
   lastMonths,
   type ProductNames,
   productNames,
@@ -63,7 +62,7 @@ export async function productReport(
       categoryOrders: await categoryOrders(q, ctx, window.months),
       names: await productNames(q, ctx.shopId, topIds),
       weekdays: await weekdaySales(q, ctx, window.months),
-      pairs: await pairsOf(q, ctx, window.bounds[0], topIds, ordersOf(sales.products), top),
+      pairs: await pairsOf(q, ctx, window.months, topIds, ordersOf(sales.products), top),
       firsts: await firstProducts(q, ctx, top),
     };
   });
@@ -121,19 +120,6 @@ interface MonthlySales {
   categories: CategoryMonth[];
   /** Line revenue of every product over the window. */
   revenue: number;
-}
-
-/** The window's counted orders and their lines, as `o` and `i`. */
-function windowLines(db: Db, ctx: ReportContext, start: string) {
-  return (
-    db
-      .selectFrom("orders as o")
-      .crossJoin("order_items as i")
-      .where(countedOrder("o", ctx.shopId, ctx.asOf, db))
-      .where(unindexed(db, "o.ordered_at"), ">=", start)
-      // The lines of the shop's orders are the shop's.
-      .whereRef("i.order_id", "=", "o.id")
-  );
 }
 
 /**
@@ -376,30 +362,31 @@ interface Pair {
 }
 
 /**
- * Pairs of the top products on lines of the same order in the window, by orders with both; orders
- * with each come from the monthly sales (for confidence and lift). Only the top products' lines are
- * joined to each other.
+ * Pairs of the top products bought in the same order in the window's months, by orders with both
+ * (product_pair_months, kept by the analytics pass); orders with each come from the monthly sales (for
+ * confidence and lift).
  */
 async function pairsOf(
   db: Db,
   ctx: ReportContext,
-  start: string,
+  months: string[],
   ids: number[],
   orders: Map<number, number>,
   top: number,
 ): Promise<Pair[]> {
   if (ids.length < 2) return [];
-  const rows = await windowLines(db, ctx, start)
-    .innerJoin("order_items as k", (j) =>
-      j.onRef("k.order_id", "=", "o.id").onRef("k.product_id", ">", "i.product_id"),
-    )
-    .select(["i.product_id as a", "k.product_id as b", sql<number>`count(distinct o.id)`.as("together")])
-    .where("i.product_id", "in", ids)
-    .where("k.product_id", "in", ids)
-    .groupBy(["i.product_id", "k.product_id"])
+  const rows = await db
+    .selectFrom("product_pair_months")
+    .select(["product_a as a", "product_b as b", (eb) => eb.fn.sum<number>("orders").as("together")])
+    .where("shop_id", "=", ctx.shopId)
+    .where("month", ">=", months[0]!)
+    .where("month", "<=", months[months.length - 1]!)
+    .where("product_a", "in", ids)
+    .where("product_b", "in", ids)
+    .groupBy(["product_a", "product_b"])
     .orderBy("together", "desc")
-    .orderBy("i.product_id")
-    .orderBy("k.product_id")
+    .orderBy("product_a")
+    .orderBy("product_b")
     .limit(top)
     .execute();
   return rows.map((r) => ({

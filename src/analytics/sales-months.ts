@@ -1,4 +1,5 @@
-// Sales per local month (product_sales_months, category_sales_months, weekday_sales_months), kept with
+// Sales per local month (product_sales_months, category_sales_months, weekday_sales_months,
+// cohort_sales_months) and pairs bought together per month (product_pair_months), kept with
 // customer_metrics by the same analytics pass: the product report sums a year of these rows instead of
 // a year of order lines. A month is rebuilt whole, from its orders, whenever one of them changed since
 // the last pass (usually just the current month), so the rows are plain sums that cannot drift; the
@@ -16,6 +17,7 @@ export const SALES_MONTH_TABLES = [
   "category_sales_months",
   "weekday_sales_months",
   "cohort_sales_months",
+  "product_pair_months",
 ] as const;
 
 /** Rebuilds one shop's sales months as of `now`: the listed local months ("YYYY-MM"), or all of them. */
@@ -110,6 +112,24 @@ async function insertMonths(
       where ${counted} ${within} and m.first_order_month is not null
     ) counted
     group by month, cohort, channel`.execute(db);
+  // Each pair of lines once (the earlier line with a later one), so only the orders with more than one
+  // line are joined to themselves; an order counts once for a pair however many lines repeat it. In
+  // key order, so the primary key is appended to rather than inserted into at random (several times
+  // faster at millions of pairs).
+  await sql`
+    insert into product_pair_months (shop_id, month, product_a, product_b, orders)
+    select ${shopId}, month, product_a, product_b, count(distinct order_id)
+    from (
+      select ${monthOf} as month, o.id as order_id,
+        case when i.product_id < k.product_id then i.product_id else k.product_id end as product_a,
+        case when i.product_id < k.product_id then k.product_id else i.product_id end as product_b
+      from order_items k
+      join order_items i on i.order_id = k.order_id and i.line_no < k.line_no
+      join orders o on o.id = k.order_id
+      where ${counted} ${within} and k.line_no > 1 and i.product_id <> k.product_id
+    ) pairs
+    group by month, product_a, product_b
+    order by month, product_a, product_b`.execute(db);
 }
 
 /** The cohort (first-order month) and acquisition channel of each of `ids` with a metrics row. */

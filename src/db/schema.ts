@@ -266,6 +266,7 @@ export interface Schema {
   category_sales_months: CategorySalesMonthTable;
   weekday_sales_months: WeekdaySalesMonthTable;
   cohort_sales_months: CohortSalesMonthTable;
+  product_pair_months: ProductPairMonthTable;
   analytics_models: AnalyticsModelTable;
   ad_costs: AdCostTable;
 }
@@ -670,6 +671,15 @@ export interface CohortSalesMonthTable {
   customers: number;
   orders: number;
   revenue: number;
+}
+
+/** Orders holding both products (product_a < product_b) per local month. */
+export interface ProductPairMonthTable {
+  shop_id: number;
+  month: string;
+  product_a: number;
+  product_b: number;
+  orders: number;
 }
 
 /** The distinct products of each buyer's first order (kept with customer_metrics). */

@@ -187,7 +187,7 @@ describe("product report", () => {
   });
 
   it("follows a new order and a cancellation through the incremental pass, month by month", async () => {
-    // Later the same day: O9 sells 2 TEA in April, and O3 (March) is cancelled.
+    // Later the same day: O9 sells 2 TEA and a COF in April, and O3 (March) is cancelled.
     const later = new ManualClock(new Date(AS_OF.getTime() + 3_600_000));
     await upsertOrders(
       t.db,
@@ -195,7 +195,10 @@ describe("product report", () => {
       shopId,
       "JPY",
       [
-        order("O9", "F", jst("2026-04-15T11:00:00"), [["TEA", 2, 1000]]),
+        order("O9", "F", jst("2026-04-15T11:00:00"), [
+          ["TEA", 2, 1000],
+          ["COF", 1, 800],
+        ]),
         order(
           "O3",
           "A",
@@ -231,6 +234,11 @@ describe("product report", () => {
       ["2026-02", 2],
       ["2026-03", 0],
       ["2026-04", 2],
+    ]);
+    // TEA and COF now together in O2 and O9; TEA and CUP still in O1 alone.
+    expect(report.tables.pairs.rows.map((r) => [r.sku_a, r.sku_b, r.orders])).toEqual([
+      ["TEA", "COF", 2],
+      ["TEA", "CUP", 1],
     ]);
     // Restore the fixture for any test after this one.
     await upsertOrders(
