@@ -5,10 +5,12 @@
 // Two passes:
 // - incremental: the customers whose orders changed since the last pass (orders.updated_at) are
 //   re-aggregated and scored against the stored quintile boundaries — cheap, run every worker round;
-// - full: every customer re-aggregated, the boundaries recomputed and every score rewritten — recency
+// - daily: every customer re-aggregated, the boundaries recomputed and every score rewritten — recency
 //   moves with the calendar, so this runs once a day.
 // The tables kept with it follow the same passes: first_order_products (the products of each buyer's
-// first order) with the customers, and the sales months (sales-months.ts) month by month.
+// first order) with the customers, and the sales months (sales-months.ts) month by month: the daily
+// pass rebuilds whole only the tables that follow more than orders, the rest keep their untouched
+// months (a full rebuild, on demand, redoes them all).
 import { type RawBuilder, sql } from "kysely";
 import { toIso } from "../core/clock.js";
 import {
@@ -20,8 +22,14 @@ import {
   jsonTextOf,
   tidyAfterRewrite,
 } from "../db/index.js";
-import { cohortKeys, monthsOfCustomers, rebuildSalesMonths, SALES_MONTH_TABLES } from "./sales-months.js";
-import { localDate, localMonth, plusDays } from "./sql.js";
+import {
+  cohortKeys,
+  monthsOfCustomers,
+  ORDER_ONLY_TABLES,
+  rebuildSalesMonths,
+  SALES_MONTH_TABLES,
+} from "./sales-months.js";
+import { localDate, localMonth, monthsFrom, plusDays } from "./sql.js";
 
 export const RFM_GROUPS = [
   "champions",
@@ -54,6 +62,8 @@ interface MetricsState {
   ordersUpdatedAt: string | null;
   fullAt: string | null;
   boundaries: Boundaries | null;
+  /** The zone and cutoff the sales months were last built for by a daily or full pass. */
+  sales?: { zone: string; asOf: string } | null;
 }
 
 export interface MetricsRefresh {
@@ -63,8 +73,10 @@ export interface MetricsRefresh {
 }
 
 /**
- * Brings customer_metrics up to date for one shop as of `now`. `full` forces a whole rebuild; without
- * it, a full pass runs when the last one is a day old, else only changed customers are redone.
+ * Brings customer_metrics up to date for one shop as of `now`. Without options, the daily pass runs
+ * when the last one is a day old, else only changed customers and months are redone; `daily` runs the
+ * daily pass now; `full` rebuilds everything, the order-only sales months too (a report as of another
+ * moment does; so does the first pass, and one after a change of the shop's time zone).
  */
 export async function refreshCustomerMetrics(
   db: Db,
@@ -72,6 +84,7 @@ export async function refreshCustomerMetrics(
   options: {
     now: Date;
     full?: boolean;
+    daily?: boolean;
     /** false: leave the daily rebuild to the worker (a request should not wait for it). */
     fullWhenDue?: boolean;
   },
@@ -89,16 +102,29 @@ export async function refreshCustomerMetrics(
   // Changes are read up to a mark taken before aggregating, so an order written meanwhile is seen next time.
   const mark = await newestOrderChange(db, shopId);
 
-  if (options.full || due || !state.boundaries) {
+  if (options.full || options.daily || due || !state.boundaries) {
+    const zone = shop.timezone;
     const customers = await inTransaction(db, async (trx) => {
       await trx.deleteFrom("customer_metrics").where("shop_id", "=", shopId).execute();
       await trx.deleteFrom("first_order_products").where("shop_id", "=", shopId).execute();
-      const n = await aggregate(trx, shopId, shop.timezone, nowIso, null);
+      const n = await aggregate(trx, shopId, zone, nowIso, null);
       await firstOrderProducts(trx, shopId, null);
-      await rebuildSalesMonths(trx, shopId, shop.timezone, options.now, null);
+      const kept = options.full ? null : await monthsToRedo(trx, shopId, zone, state, mark, nowIso);
+      if (kept === null) {
+        await rebuildSalesMonths(trx, shopId, zone, options.now, null);
+      } else {
+        await rebuildSalesMonths(trx, shopId, zone, options.now, kept, ORDER_ONLY_TABLES);
+        await rebuildSalesMonths(trx, shopId, zone, options.now, null, EVERY_DAY_TABLES);
+      }
       const boundaries = await computeBoundaries(trx, shopId);
       await score(trx, shopId, boundaries, null);
-      await writeState(trx, shopId, { ordersUpdatedAt: mark, fullAt: nowIso, boundaries }, nowIso);
+      await forgetMoves(trx, shopId, mark);
+      await writeState(
+        trx,
+        shopId,
+        { ordersUpdatedAt: mark, fullAt: nowIso, boundaries, sales: { zone, asOf: nowIso } },
+        nowIso,
+      );
       return n;
     });
     // consents too: not rewritten here, but segment counts join it, and nothing else analyses it daily.
@@ -146,12 +172,44 @@ export async function refreshCustomerMetrics(
   const months = [
     ...new Set([...changedMonths, ...(await monthsOfCustomers(db, shopId, shop.timezone, moved))]),
   ].sort();
-  await inTransaction(db, (trx) => rebuildSalesMonths(trx, shopId, shop.timezone, options.now, months));
-  await writeState(db, shopId, { ...state, ordersUpdatedAt: mark }, nowIso);
+  await inTransaction(db, async (trx) => {
+    await rebuildSalesMonths(trx, shopId, shop.timezone, options.now, months);
+    await forgetMoves(trx, shopId, mark);
+    await writeState(trx, shopId, { ...state, ordersUpdatedAt: mark }, nowIso);
+  });
   return { mode: "incremental", customers };
 }
 
 const CHANGED_BATCH = 5_000;
+
+const EVERY_DAY_TABLES = SALES_MONTH_TABLES.filter((t) => !ORDER_ONLY_TABLES.includes(t));
+
+/**
+ * The months of the order-only sales tables the daily pass must rebuild: those with orders written or
+ * moved since the last pass, and those between the cutoff they were built for and `now` (orders placed
+ * in between count now; a cutoff moved back uncounts them). Null when they must all be rebuilt: never
+ * built, or built in another zone.
+ */
+async function monthsToRedo(
+  db: Db,
+  shopId: number,
+  zone: string,
+  state: MetricsState,
+  mark: string | null,
+  nowIso: string,
+): Promise<string[] | null> {
+  if (!state.sales || state.sales.zone !== zone || state.ordersUpdatedAt === null) return null;
+  const changed =
+    mark === null ? [] : (await changedOrders(db, shopId, zone, state.ordersUpdatedAt, mark)).months;
+  const [from, to] = [state.sales.asOf, nowIso].sort();
+  return [...new Set([...changed, ...monthsFrom(new Date(from!), new Date(to!), zone).months])].sort();
+}
+
+/** Moves up to `mark` are in the months just rebuilt. */
+async function forgetMoves(db: Db, shopId: number, mark: string | null): Promise<void> {
+  if (mark === null) return;
+  await db.deleteFrom("order_moves").where("shop_id", "=", shopId).where("moved_at", "<=", mark).execute();
+}
 
 async function newestOrderChange(db: Db, shopId: number): Promise<string | null> {
   const row = await db
@@ -164,7 +222,8 @@ async function newestOrderChange(db: Db, shopId: number): Promise<string | null>
 
 /**
  * The orders written after `since` (all when null) up to `until`: their customers, and the local months
- * they fall in (guest orders included: they are sales too). One pass over the (shop, updated_at) index.
+ * they fall in (guest orders included: they are sales too) or left (order_moves). One pass over the
+ * (shop, updated_at) index.
  */
 async function changedOrders(
   db: Db,
@@ -174,9 +233,13 @@ async function changedOrders(
   until: string,
 ): Promise<{ customers: number[]; months: string[] }> {
   const after = since ? sql`and updated_at > ${since}` : sql``;
+  const sinceMoved = since ? sql`and moved_at > ${since}` : sql``;
   const rows = await sql<{ customer_id: number | null; month: string }>`
     select distinct customer_id, ${localMonth(db, "ordered_at", zone)} as month from orders
-    where shop_id = ${shopId} and updated_at <= ${until} ${after}`.execute(db);
+    where shop_id = ${shopId} and updated_at <= ${until} ${after}
+    union
+    select null, ${localMonth(db, "ordered_at_before", zone)} from order_moves
+    where shop_id = ${shopId} and moved_at <= ${until} ${sinceMoved}`.execute(db);
   const customers = new Set<number>();
   const months = new Set<string>();
   for (const r of rows.rows) {

@@ -16,14 +16,7 @@ import { toIso } from "../core/clock.js";
 import { ValidationError } from "../core/errors.js";
 import type { Db } from "../db/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
-import {
-  asReport,
-  lastMonths,
-  type ProductNames,
-  productNames,
-  topCategory,
-  unindexed,
-} from "./sql.js";
+import { asReport, lastMonths, type ProductNames, productNames, topCategory, unindexed } from "./sql.js";
 
 export interface ProductOptions {
   /** Months covered, the current one included (default 12). */

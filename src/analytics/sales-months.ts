@@ -2,9 +2,10 @@
 // cohort_sales_months) and pairs bought together per month (product_pair_months), kept with
 // customer_metrics by the same analytics pass: the product report sums a year of these rows instead of
 // a year of order lines. A month is rebuilt whole, from its orders, whenever one of them changed since
-// the last pass (usually just the current month), so the rows are plain sums that cannot drift; the
-// daily full pass rebuilds every month (and so follows a product moved to another category, or a
-// change of the shop's time zone).
+// the last pass or one of them moved out of it (usually just the current month), so the rows are plain
+// sums that cannot drift. The daily pass rebuilds whole the tables that follow more than orders (a
+// product moved to another category, a customer's acquisition channel); a change of the shop's time
+// zone rebuilds everything.
 
 import { type RawBuilder, sql } from "kysely";
 import { DateTime } from "luxon";
@@ -19,17 +20,34 @@ export const SALES_MONTH_TABLES = [
   "cohort_sales_months",
   "product_pair_months",
 ] as const;
+export type SalesMonthTable = (typeof SALES_MONTH_TABLES)[number];
 
-/** Rebuilds one shop's sales months as of `now`: the listed local months ("YYYY-MM"), or all of them. */
+/**
+ * The tables whose months depend only on the month's orders (and the shop's zone and the cutoff `now`),
+ * so a month no order entered or left since the last pass is still right. The others follow data
+ * that changes without an order: categories follow the products' category paths, cohorts the
+ * customers' acquisition channel; the daily pass rebuilds those whole.
+ */
+export const ORDER_ONLY_TABLES: readonly SalesMonthTable[] = [
+  "product_sales_months",
+  "weekday_sales_months",
+  "product_pair_months",
+];
+
+/**
+ * Rebuilds one shop's sales months as of `now`: the listed local months ("YYYY-MM"), or all of them;
+ * in every table, or in those listed.
+ */
 export async function rebuildSalesMonths(
   db: Db,
   shopId: number,
   zone: string,
   now: Date,
   months: string[] | null,
+  tables: readonly SalesMonthTable[] = SALES_MONTH_TABLES,
 ): Promise<void> {
   if (months === null) {
-    for (const table of SALES_MONTH_TABLES) {
+    for (const table of tables) {
       await db.deleteFrom(table).where("shop_id", "=", shopId).execute();
     }
     const first = await db
@@ -37,15 +55,17 @@ export async function rebuildSalesMonths(
       .select((eb) => eb.fn.min("ordered_at").as("at"))
       .where("shop_id", "=", shopId)
       .executeTakeFirst();
-    if (first?.at)
-      await insertMonths(db, shopId, zone, now, monthsFrom(new Date(first.at as string), now, zone));
+    if (first?.at) {
+      const all = monthsFrom(new Date(first.at as string), now, zone);
+      await insertMonths(db, shopId, zone, now, all, new Set(tables));
+    }
     return;
   }
   for (const month of months) {
-    for (const table of SALES_MONTH_TABLES) {
+    for (const table of tables) {
       await db.deleteFrom(table).where("shop_id", "=", shopId).where("month", "=", month).execute();
     }
-    await insertMonths(db, shopId, zone, now, month);
+    await insertMonths(db, shopId, zone, now, month, new Set(tables));
   }
 }
 
@@ -60,6 +80,7 @@ async function insertMonths(
   zone: string,
   now: Date,
   months: string | { months: string[]; bounds: string[] },
+  tables: Set<SalesMonthTable>,
 ) {
   let monthOf: RawBuilder<string>;
   let within = sql``;
@@ -71,7 +92,8 @@ async function insertMonths(
     monthOf = bucketOf("o.ordered_at", months.bounds, months.months);
   }
   const counted = countedOrder("o", shopId, now);
-  await sql`
+  if (tables.has("product_sales_months"))
+    await sql`
     insert into product_sales_months (shop_id, month, product_id, units, revenue, orders)
     select ${shopId}, month, product_id, sum(quantity), sum(line_total), count(distinct order_id)
     from (
@@ -80,7 +102,8 @@ async function insertMonths(
       where ${counted} ${within} and i.product_id is not null
     ) lines
     group by month, product_id`.execute(db);
-  await sql`
+  if (tables.has("category_sales_months"))
+    await sql`
     insert into category_sales_months (shop_id, month, category, orders)
     select ${shopId}, month, category, count(distinct order_id)
     from (
@@ -90,7 +113,8 @@ async function insertMonths(
       where ${counted} ${within}
     ) lines
     group by month, category`.execute(db);
-  await sql`
+  if (tables.has("weekday_sales_months"))
+    await sql`
     insert into weekday_sales_months (shop_id, month, weekday, orders, revenue)
     select ${shopId}, month, weekday, count(*), sum(total)
     from (
@@ -101,7 +125,8 @@ async function insertMonths(
     group by month, weekday`.execute(db);
   // By the buyers' metrics rows as they are now: the caller rebuilds every month of a customer whose
   // cohort or channel moved (see cohortMoves).
-  await sql`
+  if (tables.has("cohort_sales_months"))
+    await sql`
     insert into cohort_sales_months (shop_id, month, cohort, channel, customers, orders, revenue)
     select ${shopId}, month, cohort, channel, count(distinct customer_id), count(*), sum(total)
     from (
@@ -116,7 +141,8 @@ async function insertMonths(
   // line are joined to themselves; an order counts once for a pair however many lines repeat it. In
   // key order, so the primary key is appended to rather than inserted into at random (several times
   // faster at millions of pairs).
-  await sql`
+  if (tables.has("product_pair_months"))
+    await sql`
     insert into product_pair_months (shop_id, month, product_a, product_b, orders)
     select ${shopId}, month, product_a, product_b, count(distinct order_id)
     from (

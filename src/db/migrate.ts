@@ -11,6 +11,7 @@ import { reportSpeed } from "./migrations/0007_report_speed.js";
 import { salesMonths } from "./migrations/0008_sales_months.js";
 import { cohortMonths } from "./migrations/0009_cohort_months.js";
 import { pairMonths } from "./migrations/0010_pair_months.js";
+import { orderMoves } from "./migrations/0011_order_moves.js";
 import type { EngineMigration } from "./migrations/types.js";
 
 /** Append only: a released migration is never edited, a new one is added below it. */
@@ -25,6 +26,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ["0008_sales_months", salesMonths],
   ["0009_cohort_months", cohortMonths],
   ["0010_pair_months", pairMonths],
+  ["0011_order_moves", orderMoves],
 ];
 
 /** The migrations' names, oldest first. */

@@ -267,6 +267,7 @@ export interface Schema {
   weekday_sales_months: WeekdaySalesMonthTable;
   cohort_sales_months: CohortSalesMonthTable;
   product_pair_months: ProductPairMonthTable;
+  order_moves: OrderMoveTable;
   analytics_models: AnalyticsModelTable;
   ad_costs: AdCostTable;
 }
@@ -671,6 +672,13 @@ export interface CohortSalesMonthTable {
   customers: number;
   orders: number;
   revenue: number;
+}
+
+/** An order's ordered_at before a write moved it, until the analytics pass rebuilds that month. */
+export interface OrderMoveTable {
+  shop_id: number;
+  ordered_at_before: Timestamp;
+  moved_at: Timestamp;
 }
 
 /** Orders holding both products (product_a < product_b) per local month. */

@@ -8,6 +8,7 @@ import { chunk, type Db, maxParams, type Order, type OrderItem, selectIn } from 
 import { upsertOrder } from "./orders.js";
 import {
   headerChanged,
+  moveOf,
   type OrderColumns,
   type OrderUpsertResult,
   orderColumns,
@@ -145,6 +146,8 @@ async function writeSegment(scope: Scope, prepared: PreparedOrder[]): Promise<Or
       .where("id", "=", p.before.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    const move = moveOf(p.before, p.columns, now);
+    if (move) await trx.insertInto("order_moves").values(move).execute();
     p.result = { order, created: false, changed: true };
   }
 

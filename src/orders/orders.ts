@@ -9,6 +9,7 @@ import { ensureCustomerByExternalId, normalizeCustomerInput, upsertCustomer } fr
 import type { Db, Order } from "../db/index.js";
 import {
   headerChanged,
+  moveOf,
   type OrderUpsertResult,
   orderColumns,
   prepareOrder,
@@ -107,6 +108,8 @@ export async function upsertOrder(
       .where("id", "=", existing.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    const move = moveOf(existing, columns, now);
+    if (move) await trx.insertInto("order_moves").values(move).execute();
     if (!itemsChanged) {
       if (touchesCoupons(order, existing)) await redeemCoupon(trx, shopId, order);
       return { order, created: false, changed: true };

@@ -101,6 +101,19 @@ export function headerChanged(stored: Order, wanted: OrderColumns): boolean {
   return Object.entries(wanted).some(([k, v]) => stored[k as keyof Order] !== v);
 }
 
+/**
+ * The order_moves row for a write that changes when the order was placed (null when it does not): the
+ * analytics pass must rebuild the month it leaves as well as the one it enters.
+ */
+export function moveOf(stored: Order, wanted: OrderColumns, movedAt: string) {
+  if (Date.parse(String(stored.ordered_at)) === Date.parse(wanted.ordered_at)) return null;
+  return {
+    shop_id: stored.shop_id,
+    ordered_at_before: toIso(new Date(stored.ordered_at)),
+    moved_at: movedAt,
+  };
+}
+
 export function sameItems(stored: OrderItem[], wanted: ItemRow[]): boolean {
   if (stored.length !== wanted.length) return false;
   const sorted = [...stored].sort((a, b) => a.line_no - b.line_no);

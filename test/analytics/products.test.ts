@@ -256,6 +256,64 @@ describe("product report", () => {
     );
   });
 
+  it("rebuilds the month an order moved out of, not only the one it moved into", async () => {
+    const later = new ManualClock(new Date(AS_OF.getTime() + 2 * 3_600_000));
+    const o4 = (at: string) =>
+      order("O4", "C", at, [
+        ["CUP", 3, 500],
+        ["BAG", 1, 300],
+      ]);
+    const cupMonths = async () => {
+      const report = await productReport(t.db, { ...ctx(shopId), asOf: later.now() }, { months: 3, top: 5 });
+      return report.tables.productMonths.rows
+        .filter((r) => r.sku === "CUP")
+        .map((r) => [r.month, ...sales(r)]);
+    };
+    // O4 (3 CUP) moves from 20 March to 2 April; the write itself touches only April's order row.
+    await upsertOrders(t.db, later, shopId, "JPY", [o4(jst("2026-04-02T12:00:00"))], "test");
+    expect((await refreshCustomerMetrics(t.db, shopId, { now: later.now() })).mode).toBe("incremental");
+    expect(await cupMonths()).toEqual([
+      ["2026-02", 1, 1, 500],
+      ["2026-03", 0, 0, 0],
+      ["2026-04", 3, 1, 1500],
+    ]);
+    // And back a minute later: March has it again, April no longer.
+    later.advance(60_000);
+    await upsertOrders(t.db, later, shopId, "JPY", [o4(jst("2026-03-20T12:00:00"))], "test");
+    await refreshCustomerMetrics(t.db, shopId, { now: later.now() });
+    expect(await cupMonths()).toEqual([
+      ["2026-02", 1, 1, 500],
+      ["2026-03", 3, 1, 1500],
+      ["2026-04", 0, 0, 0],
+    ]);
+  });
+
+  it("counts in the daily pass an order placed after the last cutoff, though written before it", async () => {
+    // Written at 15:00 in Tokyo with a time of 16:00 (a store's clock ahead, a scheduled order): not a
+    // sale yet when the incremental pass runs; the next day's pass, which rebuilds only what changed
+    // and the months since its last cutoff, must count it.
+    const writtenAt = new Date(AS_OF.getTime() + 3 * 3_600_000);
+    const placedAt = new Date(writtenAt.getTime() + 3_600_000);
+    const nextDay = new Date(writtenAt.getTime() + 86_400_000);
+    await upsertOrders(
+      t.db,
+      new ManualClock(writtenAt),
+      shopId,
+      "JPY",
+      [order("O10", "G", placedAt.toISOString(), [["BAG", 2, 300]])],
+      "test",
+    );
+    const bagApril = async (asOf: Date) => {
+      const report = await productReport(t.db, { ...ctx(shopId), asOf }, { months: 3, top: 5 });
+      const row = report.tables.productMonths.rows.find((r) => r.sku === "BAG" && r.month === "2026-04");
+      return sales(row);
+    };
+    await refreshCustomerMetrics(t.db, shopId, { now: writtenAt });
+    expect(await bagApril(writtenAt)).toEqual([0, 0, 0]);
+    expect((await refreshCustomerMetrics(t.db, shopId, { now: nextDay })).mode).toBe("full");
+    expect(await bagApril(nextDay)).toEqual([2, 1, 600]);
+  });
+
   it("gives empty tables for a shop without orders", async () => {
     const report = await productReport(t.db, ctx(emptyShopId));
     expect(report.tables.products.rows).toEqual([]);
