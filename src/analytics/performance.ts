@@ -34,7 +34,7 @@ import type { ScenarioDefinition } from "../scenarios/index.js";
 import { successors } from "../scenarios/index.js";
 import type { Report, ReportColumn, ReportContext, ReportRow, ReportTable } from "./report.js";
 import { meanDifference, type SampleSums, twoProportionTest } from "./significance.js";
-import { unindexed } from "./sql.js";
+import { inKeyRanges, unindexed } from "./sql.js";
 
 export interface PerformanceOptions {
   /** Messages queued (runs entered) at or after this instant. */
@@ -127,22 +127,25 @@ function messageFilter(db: Db, shopId: number, w: Window) {
 
 const CELL_COLUMNS = ["m.scenario_id", "m.step_id", "m.campaign_id", "m.variant", "m.channel"] as const;
 
-/** One pass over messages: counts per cell. */
+/** One pass over messages: counts per cell (a cell may come in several rows, to be added up). */
 async function messageCells(db: Db, shopId: number, w: Window) {
-  return db
-    .selectFrom("messages as m")
-    .select([
-      ...CELL_COLUMNS,
-      sql<number>`count(m.sent_at)`.as("sent"),
-      sql<number>`sum(case when m.status = 'suppressed' then 1 else 0 end)`.as("suppressed"),
-      sql<number>`count(m.delivered_at)`.as("delivered"),
-      sql<number>`sum(case when m.status = 'bounced' then 1 else 0 end)`.as("bounced"),
-      sql<number>`count(m.opened_at)`.as("opened"),
-      sql<number>`count(m.clicked_at)`.as("clicked"),
-    ])
-    .where(messageFilter(db, shopId, w))
-    .groupBy([...CELL_COLUMNS])
-    .execute();
+  return inKeyRanges(db, "messages", (range) => {
+    let q = db.selectFrom("messages as m");
+    if (range) q = q.where("m.id", ">=", range.from).where("m.id", "<", range.to);
+    return q
+      .select([
+        ...CELL_COLUMNS,
+        sql<number>`count(m.sent_at)`.as("sent"),
+        sql<number>`sum(case when m.status = 'suppressed' then 1 else 0 end)`.as("suppressed"),
+        sql<number>`count(m.delivered_at)`.as("delivered"),
+        sql<number>`sum(case when m.status = 'bounced' then 1 else 0 end)`.as("bounced"),
+        sql<number>`count(m.opened_at)`.as("opened"),
+        sql<number>`count(m.clicked_at)`.as("clicked"),
+      ])
+      .where(messageFilter(db, shopId, w))
+      .groupBy([...CELL_COLUMNS])
+      .execute();
+  });
 }
 
 /** Orders credited to the window's messages, per cell. */
@@ -217,13 +220,20 @@ function runFilter(db: Db, shopId: number, w: Window) {
 }
 
 async function armOutcomes(db: Db, shopId: number, w: Window, asOf: string): Promise<ArmOutcome[]> {
-  const entered = await db
-    .selectFrom("scenario_runs as r")
-    .select(["r.scenario_id", "r.arm", "r.holdout", sql<number>`count(*)`.as("runs")])
-    .where(runFilter(db, shopId, w))
-    // Not along the (scenario_id, …) index: that order costs a random read per run.
-    .groupBy([unindexed(db, "r.scenario_id"), "r.arm", "r.holdout"])
-    .execute();
+  const entered = sumRuns(
+    await inKeyRanges(db, "scenario_runs", (range) => {
+      let q = db.selectFrom("scenario_runs as r");
+      if (range) q = q.where("r.id", ">=", range.from).where("r.id", "<", range.to);
+      return (
+        q
+          .select(["r.scenario_id", "r.arm", "r.holdout", sql<number>`count(*)`.as("runs")])
+          .where(runFilter(db, shopId, w))
+          // Not along the (scenario_id, …) index: that order costs a random read per run.
+          .groupBy([unindexed(db, "r.scenario_id"), "r.arm", "r.holdout"])
+          .execute()
+      );
+    }),
+  );
   // Per run first (a run may be credited several orders), then per arm.
   const live = sql`c.converted_at <= coalesce(r.ended_at, ${asOf})`;
   const perRun = db
@@ -282,6 +292,20 @@ async function armOutcomes(db: Db, shopId: number, w: Window, asOf: string): Pro
       },
     };
   });
+}
+
+/** One row per scenario, arm and holdout flag, from rows counted over ranges of runs. */
+function sumRuns<T extends { scenario_id: number; arm: string | null; holdout: number; runs: number }>(
+  rows: T[],
+): T[] {
+  const byKey = new Map<string, T>();
+  for (const row of rows) {
+    const key = JSON.stringify([row.scenario_id, row.arm, Number(row.holdout)]);
+    const seen = byKey.get(key);
+    if (seen) seen.runs = Number(seen.runs) + Number(row.runs);
+    else byKey.set(key, { ...row, runs: Number(row.runs) });
+  }
+  return [...byKey.values()];
 }
 
 // ---- Names and the order of steps and arms --------------------------------------------------------

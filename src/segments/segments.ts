@@ -120,7 +120,7 @@ export async function previewRule(
           sampleSize > 0 ? (await members.orderBy("c.id").limit(sampleSize).execute()).map((r) => r.id) : [],
       };
     },
-    { parallel: false },
+    { parallel: false, hashJoins: false },
   );
   const sample =
     ids.length === 0

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { performanceReport } from "../../src/analytics/performance.js";
 import type { ReportRow } from "../../src/analytics/report.js";
 import { meanDifference, normalCdf, twoProportionTest } from "../../src/analytics/significance.js";
+import { inKeyRanges } from "../../src/analytics/sql.js";
 import {
   campaignReport,
   createCampaign,
@@ -543,6 +544,24 @@ describe("messaging performance, worked out by hand", () => {
     expect(during.summary).toMatchObject({ sent: 43 });
     await expect(report({ campaignId: 999 })).rejects.toThrow("campaign 999 not found");
     await expect(report({ scenarioId: 999 })).rejects.toThrow("scenario 999 not found");
+  });
+
+  it("adds up groups counted over ranges of message ids to the groups of the whole table", async () => {
+    const db = t.ctx.db;
+    const perChannel = (range?: { from: number; to: number }) => {
+      let q = db.selectFrom("messages").select(["channel", (eb) => eb.fn.countAll<number>().as("n")]);
+      if (range) q = q.where("id", ">=", range.from).where("id", "<", range.to);
+      return q.groupBy("channel").execute();
+    };
+    const sum = (rows: Array<{ channel: string; n: number }>) => {
+      const out: Record<string, number> = {};
+      for (const r of rows) out[r.channel] = (out[r.channel] ?? 0) + Number(r.n);
+      return out;
+    };
+    const parts = await inKeyRanges(db, "messages", perChannel, 3);
+    expect(sum(parts)).toEqual(sum(await perChannel()));
+    // SQLite: many ranges of three ids; PostgreSQL: one statement over everything.
+    if (t.testDb.engine === "sqlite") expect(parts.length).toBeGreaterThan(10);
   });
 });
 
