@@ -24,6 +24,7 @@ import {
 } from "../db/index.js";
 import {
   cohortKeys,
+  EVERY_DAY_TABLES,
   monthsOfCustomers,
   ORDER_ONLY_TABLES,
   rebuildSalesMonths,
@@ -181,8 +182,6 @@ export async function refreshCustomerMetrics(
 }
 
 const CHANGED_BATCH = 5_000;
-
-const EVERY_DAY_TABLES = SALES_MONTH_TABLES.filter((t) => !ORDER_ONLY_TABLES.includes(t));
 
 /**
  * The months of the order-only sales tables the daily pass must rebuild: those with orders written or

@@ -34,6 +34,11 @@ export const ORDER_ONLY_TABLES: readonly SalesMonthTable[] = [
   "product_pair_months",
 ];
 
+/** The others: the daily pass rebuilds these whole. */
+export const EVERY_DAY_TABLES: readonly SalesMonthTable[] = SALES_MONTH_TABLES.filter(
+  (t) => !ORDER_ONLY_TABLES.includes(t),
+);
+
 /**
  * Rebuilds one shop's sales months as of `now`: the listed local months ("YYYY-MM"), or all of them;
  * in every table, or in those listed.
@@ -91,9 +96,23 @@ async function insertMonths(
   } else {
     monthOf = bucketOf("o.ordered_at", months.bounds, months.months);
   }
-  const counted = countedOrder("o", shopId, now);
-  if (tables.has("product_sales_months"))
-    await sql`
+  const q: MonthQuery = { db, shopId, zone, monthOf, within, counted: countedOrder("o", shopId, now) };
+  for (const table of SALES_MONTH_TABLES) if (tables.has(table)) await MONTH_INSERTS[table](q).execute(db);
+}
+
+/** What every month statement needs: the month of `o`, its range and the counted orders' filter. */
+interface MonthQuery {
+  db: Db;
+  shopId: number;
+  zone: string;
+  monthOf: RawBuilder<string>;
+  within: RawBuilder<unknown>;
+  counted: RawBuilder<unknown>;
+}
+
+/** The statement that fills each table for the months of `monthOf` (in the order the tables are listed). */
+const MONTH_INSERTS: Record<SalesMonthTable, (q: MonthQuery) => RawBuilder<unknown>> = {
+  product_sales_months: ({ shopId, monthOf, within, counted }) => sql`
     insert into product_sales_months (shop_id, month, product_id, units, revenue, orders)
     select ${shopId}, month, product_id, sum(quantity), sum(line_total), count(distinct order_id)
     from (
@@ -101,9 +120,8 @@ async function insertMonths(
       from orders o join order_items i on i.order_id = o.id
       where ${counted} ${within} and i.product_id is not null
     ) lines
-    group by month, product_id`.execute(db);
-  if (tables.has("category_sales_months"))
-    await sql`
+    group by month, product_id`,
+  category_sales_months: ({ db, shopId, monthOf, within, counted }) => sql`
     insert into category_sales_months (shop_id, month, category, orders)
     select ${shopId}, month, category, count(distinct order_id)
     from (
@@ -112,9 +130,8 @@ async function insertMonths(
       from orders o join order_items i on i.order_id = o.id join products p on p.id = i.product_id
       where ${counted} ${within}
     ) lines
-    group by month, category`.execute(db);
-  if (tables.has("weekday_sales_months"))
-    await sql`
+    group by month, category`,
+  weekday_sales_months: ({ db, shopId, zone, monthOf, within, counted }) => sql`
     insert into weekday_sales_months (shop_id, month, weekday, orders, revenue)
     select ${shopId}, month, weekday, count(*), sum(total)
     from (
@@ -122,11 +139,10 @@ async function insertMonths(
       from orders o
       where ${counted} ${within}
     ) counted
-    group by month, weekday`.execute(db);
+    group by month, weekday`,
   // By the buyers' metrics rows as they are now: the caller rebuilds every month of a customer whose
   // cohort or channel moved (see cohortMoves).
-  if (tables.has("cohort_sales_months"))
-    await sql`
+  cohort_sales_months: ({ shopId, monthOf, within, counted }) => sql`
     insert into cohort_sales_months (shop_id, month, cohort, channel, customers, orders, revenue)
     select ${shopId}, month, cohort, channel, count(distinct customer_id), count(*), sum(total)
     from (
@@ -136,13 +152,12 @@ async function insertMonths(
       join customer_metrics m on m.shop_id = o.shop_id and m.customer_id = o.customer_id
       where ${counted} ${within} and m.first_order_month is not null
     ) counted
-    group by month, cohort, channel`.execute(db);
+    group by month, cohort, channel`,
   // Each pair of lines once (the earlier line with a later one), so only the orders with more than one
   // line are joined to themselves; an order counts once for a pair however many lines repeat it. In
   // key order, so the primary key is appended to rather than inserted into at random (several times
   // faster at millions of pairs).
-  if (tables.has("product_pair_months"))
-    await sql`
+  product_pair_months: ({ shopId, monthOf, within, counted }) => sql`
     insert into product_pair_months (shop_id, month, product_a, product_b, orders)
     select ${shopId}, month, product_a, product_b, count(distinct order_id)
     from (
@@ -155,8 +170,8 @@ async function insertMonths(
       where ${counted} ${within} and k.line_no > 1 and i.product_id <> k.product_id
     ) pairs
     group by month, product_a, product_b
-    order by month, product_a, product_b`.execute(db);
-}
+    order by month, product_a, product_b`,
+};
 
 /** The cohort (first-order month) and acquisition channel of each of `ids` with a metrics row. */
 export async function cohortKeys(db: Db, shopId: number, ids: number[]): Promise<Map<number, string>> {

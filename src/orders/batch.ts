@@ -138,6 +138,7 @@ async function writeSegment(scope: Scope, prepared: PreparedOrder[]): Promise<Or
     const order = insertedByNumber.get(p.prepared.input.externalId);
     if (order) p.result = { order, created: true, changed: true };
   }
+  const moves: Array<NonNullable<ReturnType<typeof moveOf>>> = [];
   for (const p of plans) {
     if (!p.before || p.result) continue;
     const order = await trx
@@ -147,9 +148,10 @@ async function writeSegment(scope: Scope, prepared: PreparedOrder[]): Promise<Or
       .returningAll()
       .executeTakeFirstOrThrow();
     const move = moveOf(p.before, p.columns, now);
-    if (move) await trx.insertInto("order_moves").values(move).execute();
+    if (move) moves.push(move);
     p.result = { order, created: false, changed: true };
   }
+  for (const slice of slices(trx, moves)) await trx.insertInto("order_moves").values(slice).execute();
 
   const replaced = plans.filter((p) => p.before && p.writeItems).map((p) => p.before!.id);
   for (const slice of chunk(replaced, maxParams(trx))) {

@@ -559,7 +559,9 @@ describe("messaging performance, worked out by hand", () => {
       return out;
     };
     const parts = await inKeyRanges(db, "messages", perChannel, 3);
-    expect(sum(parts)).toEqual(sum(await perChannel()));
+    const whole = sum(await perChannel());
+    expect(Object.values(whole).reduce((n, x) => n + x, 0)).toBeGreaterThan(30);
+    expect(sum(parts)).toEqual(whole);
     // SQLite: many ranges of three ids; PostgreSQL: one statement over everything.
     if (t.testDb.engine === "sqlite") expect(parts.length).toBeGreaterThan(10);
   });

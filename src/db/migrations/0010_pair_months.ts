@@ -1,13 +1,12 @@
 // Pairs of products bought in the same order, per local month, kept by the analytics pass beside the
 // sales months: the product report's "bought together" table sums a year of these rows instead of
 // joining a year of order lines to each other (seconds at ten million orders).
-import type { ColumnDefinitionBuilder, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import type { EngineMigration } from "./types.js";
+import { type EngineMigration, shopRef } from "./types.js";
 
 export const pairMonths: EngineMigration = {
   async up(db: Kysely<unknown>) {
-    const shopRef = (c: ColumnDefinitionBuilder) => c.notNull().references("shops.id").onDelete("cascade");
     await db.schema
       .createTable("product_pair_months")
       .addColumn("shop_id", "bigint", shopRef)

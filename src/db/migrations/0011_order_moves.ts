@@ -3,14 +3,14 @@
 // April has changed April and March both. The orders row only knows April; this remembers March
 // until a pass has rebuilt it.
 import type { Kysely } from "kysely";
-import { columnTypes, type EngineMigration } from "./types.js";
+import { columnTypes, type EngineMigration, shopRef } from "./types.js";
 
 export const orderMoves: EngineMigration = {
   async up(db: Kysely<unknown>, engine) {
     const t = columnTypes(engine);
     await db.schema
       .createTable("order_moves")
-      .addColumn("shop_id", "bigint", (c) => c.notNull().references("shops.id").onDelete("cascade"))
+      .addColumn("shop_id", "bigint", shopRef)
       /** The ordered_at the order had before the write that moved it. */
       .addColumn("ordered_at_before", t.timestamp, (c) => c.notNull())
       /** The order's updated_at from that write: the passes read moves as they read changed orders. */

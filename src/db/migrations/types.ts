@@ -1,5 +1,5 @@
 // Column types per engine, so each migration is written once for both.
-import type { ColumnDataType, CreateTableBuilder, Kysely } from "kysely";
+import type { ColumnDataType, ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Engine } from "../connect.js";
 
@@ -34,3 +34,6 @@ export function columnTypes(engine: Engine): ColumnTypes {
 }
 
 export const emptyJson = sql`'{}'`;
+
+/** A shop_id column: required, and gone with its shop. */
+export const shopRef = (c: ColumnDefinitionBuilder) => c.notNull().references("shops.id").onDelete("cascade");
