@@ -2,6 +2,7 @@
 import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import type { Db } from "../db/index.js";
+import { attributeAnonymousEvents } from "../events/visitor-index.js";
 
 /**
  * Links a visitor id to a customer and attributes the visitor's anonymous events to them. Returns the
@@ -28,12 +29,5 @@ export async function linkVisitor(
       oc.columns(["shop_id", "visitor_id"]).doUpdateSet({ customer_id: customerId, linked_at: now }),
     )
     .execute();
-  const result = await trx
-    .updateTable("events")
-    .set({ customer_id: customerId })
-    .where("shop_id", "=", shopId)
-    .where("visitor_id", "=", visitorId)
-    .where("customer_id", "is", null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return attributeAnonymousEvents(trx, shopId, visitorId, customerId);
 }

@@ -12,6 +12,7 @@ import { salesMonths } from "./migrations/0008_sales_months.js";
 import { cohortMonths } from "./migrations/0009_cohort_months.js";
 import { pairMonths } from "./migrations/0010_pair_months.js";
 import { orderMoves } from "./migrations/0011_order_moves.js";
+import { visitorEvents } from "./migrations/0012_visitor_events.js";
 import type { EngineMigration } from "./migrations/types.js";
 
 /** Append only: a released migration is never edited, a new one is added below it. */
@@ -27,6 +28,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ["0009_cohort_months", cohortMonths],
   ["0010_pair_months", pairMonths],
   ["0011_order_moves", orderMoves],
+  ["0012_visitor_events", visitorEvents],
 ];
 
 /** The migrations' names, oldest first. */

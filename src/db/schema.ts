@@ -184,6 +184,13 @@ export interface VisitorTable {
   linked_at: Timestamp | null;
 }
 
+/** SQLite only: anonymous events by visitor, filled in batches (events/visitor-index.ts). */
+export interface VisitorEventTable {
+  shop_id: number;
+  visitor_id: string;
+  event_id: number;
+}
+
 export interface PointLedgerTable {
   id: Id;
   shop_id: number;
@@ -235,6 +242,7 @@ export interface Schema {
   order_items: OrderItemTable;
   events: EventTable;
   visitors: VisitorTable;
+  visitor_events: VisitorEventTable;
   point_ledger: PointLedgerTable;
   point_balances: PointBalanceTable;
   coupons: CouponTable;

@@ -19,4 +19,5 @@ export {
   storefrontEventSchema,
 } from "./schema.js";
 export { loadSnippet, STOREFRONT_CORS_PATHS } from "./sdk-routes.js";
+export { attributeAnonymousEvents, indexAnonymousEvents, VISITOR_INDEX_BATCH } from "./visitor-index.js";
 export { EventWriter, type EventWriterOptions } from "./writer.js";

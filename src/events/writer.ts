@@ -4,6 +4,7 @@
 import type { Clock } from "../core/clock.js";
 import { type Db, engineOf, inTransaction } from "../db/index.js";
 import { type EventDraft, type EventGroup, type IngestResult, storeEvents } from "./ingest.js";
+import { indexAnonymousEvents, VISITOR_INDEX_BATCH } from "./visitor-index.js";
 
 export interface EventWriterOptions {
   /** Most events stored in one transaction; a request's events are never split across two. */
@@ -35,6 +36,8 @@ export class EventWriter {
   private readonly maxEvents: number;
   private readonly concurrency: number;
   private active = 0;
+  /** Events stored since the writer last indexed anonymous events by visitor (visitor-index.ts). */
+  private sinceIndexed = 0;
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -89,6 +92,14 @@ export class EventWriter {
     this.active++;
     try {
       await this.store(items);
+      for (const item of items) this.sinceIndexed += item.drafts.length;
+      // The writer is what makes the backlog grow, so it keeps it a batch long; the worker's job does
+      // the same for events written by other paths. A failed batch is simply retried later: until
+      // then identify reads the events above the watermark by id.
+      if (this.sinceIndexed >= VISITOR_INDEX_BATCH) {
+        this.sinceIndexed = 0;
+        await indexAnonymousEvents(this.db, VISITOR_INDEX_BATCH).catch(() => 0);
+      }
     } finally {
       this.active--;
       if (this.queue.length > 0) this.schedule();

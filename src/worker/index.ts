@@ -7,6 +7,7 @@ import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { expireDuePoints } from "../customers/point-expiry.js";
 import type { Db } from "../db/index.js";
+import { indexAnonymousEvents } from "../events/index.js";
 import { attributeConversions } from "../messaging/attribution/index.js";
 import { guardDeliverability } from "../messaging/deliverability.js";
 import { advanceDueRuns, runTriggers, wakeWaitingRuns } from "../scenarios/index.js";
@@ -21,6 +22,9 @@ export interface Job {
 // Order matters within a round: points expire before scenarios read balances, and triggers enter
 // customers before the step pass moves them.
 export const JOBS: Job[] = [
+  // Anonymous events by visitor, for identify: the events writer keeps up under load, this catches
+  // what imports and other writers add.
+  { name: "visitor-event-index", runBatch: (db) => indexAnonymousEvents(db) },
   { name: "expire-points", runBatch: (db, clock) => expireDuePoints(db, clock) },
   // Metrics before segments (their rules read them), segments before triggers (entries start runs).
   // Once per round: a pass does all that is due, and returning 0 keeps drainJobs from repeating it.

@@ -1,6 +1,8 @@
 // A storefront visitor logs in: the visitor is linked to the member and their anonymous browsing
 // becomes the member's history. The public key may only link; profile fields need the secret key.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { indexAnonymousEvents } from "../../src/events/index.js";
+import { createShop } from "../../src/shops/index.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { countRows } from "../support/db.js";
 import {
@@ -13,6 +15,7 @@ import {
   ok,
   profileOf,
   rejects,
+  shopIdOf,
   upserted,
 } from "./steps.js";
 
@@ -180,5 +183,57 @@ describe("a storefront visitor who logs in", () => {
     const unknown = failure(await storefront.identify({ externalId: "I5", sessionId: "s" }), 400);
     expect(JSON.stringify(unknown.issues)).toContain("sessionId");
     failure(await api.get("I5"), 404);
+  });
+
+  // On SQLite anonymous events are indexed by visitor in batches (events/visitor-index.ts): identify
+  // must find the indexed ones and those written since, and only the visitor's own in its own shop.
+  it("links the anonymous events indexed in a batch and those written after it", async () => {
+    const other = await createShop(t.testDb.db, t.clock, { name: "Other shop" });
+    await insertEvent(t, { visitorId: "v-batch", sku: "OLD-1", occurredAt: "2026-05-30T10:00:00.000Z" });
+    await insertEvent(t, { visitorId: "v-batch", sku: "OLD-2", occurredAt: "2026-05-30T11:00:00.000Z" });
+    await insertEvent(t, {
+      visitorId: "v-batch",
+      sku: "ELSEWHERE",
+      occurredAt: "2026-05-30T11:00:00.000Z",
+      shopId: other.shop.id,
+    });
+    await insertEvent(t, { visitorId: "v-bystander", sku: "B-1", occurredAt: "2026-05-30T12:00:00.000Z" });
+    let covered = 0;
+    for (let n = await indexAnonymousEvents(t.testDb.db); n > 0; n = await indexAnonymousEvents(t.testDb.db))
+      covered += n;
+    if (t.testDb.engine === "sqlite") {
+      expect(covered).toBeGreaterThan(0);
+      const indexed = await t.testDb.db
+        .selectFrom("visitor_events")
+        .select("event_id")
+        .where("visitor_id", "=", "v-batch")
+        .execute();
+      expect(indexed).toHaveLength(3);
+    } else {
+      expect(covered).toBe(0); // PostgreSQL keeps its partial index on events instead
+    }
+    await insertEvent(t, { visitorId: "v-batch", sku: "NEW-1", occurredAt: "2026-05-31T10:00:00.000Z" });
+
+    const reply = await identified(storefront, { visitorId: "v-batch", externalId: "I-BATCH" });
+    expect(reply.eventsLinked).toBe(3);
+    const rows = await t.testDb.db
+      .selectFrom("events")
+      .select(["shop_id", "sku", "customer_id"])
+      .where("visitor_id", "in", ["v-batch", "v-bystander"])
+      .orderBy("id")
+      .execute();
+    const shopId = shopIdOf(t);
+    expect(rows).toEqual([
+      { shop_id: shopId, sku: "OLD-1", customer_id: reply.customerId },
+      { shop_id: shopId, sku: "OLD-2", customer_id: reply.customerId },
+      { shop_id: other.shop.id, sku: "ELSEWHERE", customer_id: null },
+      { shop_id: shopId, sku: "B-1", customer_id: null },
+      { shop_id: shopId, sku: "NEW-1", customer_id: reply.customerId },
+    ]);
+    if (t.testDb.engine === "sqlite") {
+      const left = await t.testDb.db.selectFrom("visitor_events").select(["shop_id", "visitor_id"]).execute();
+      expect(left).toContainEqual({ shop_id: other.shop.id, visitor_id: "v-batch" });
+      expect(left.filter((r) => r.shop_id === shopId && r.visitor_id === "v-batch")).toEqual([]);
+    }
   });
 });
