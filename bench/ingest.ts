@@ -7,6 +7,7 @@
 // real server and its clients would. (A worker thread would do too; a process also keeps the two
 // heaps and garbage collectors apart.)
 import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -163,20 +164,20 @@ function toResult(
 }
 
 // Who the events are about: members (some new to the shop), anonymous visitors, catalogue SKUs and a
-// few SKUs the catalogue does not know. Every event has its own eventId, as the snippet sends.
+// few SKUs the catalogue does not know. Every event has its own eventId, made as the snippet makes it
+// (uid() in src/events/sdk/kizuna.js: the time in ms, then 80 random bits, in hex).
 const MEMBERS = 5_000;
 const VISITORS = 20_000;
 const TYPES = ["page_view", "product_view", "product_view", "cart_add", "search", "favourite", "cart_remove"];
 const SKU_TYPES = new Set(["product_view", "cart_add", "cart_remove", "favourite"]);
 
 function eventSource(skus: string[]) {
-  let serial = 0;
-  const run = Date.now().toString(36);
   const pick = (n: number) => Math.floor(Math.random() * n);
+  const eventId = () => Date.now().toString(16).padStart(12, "0") + randomBytes(10).toString("hex");
   return () => {
     const type = TYPES[pick(TYPES.length)];
     const event: Record<string, unknown> = {
-      eventId: `${run}-${serial++}`,
+      eventId: eventId(),
       type,
       visitorId: `v${pick(VISITORS)}`,
       occurredAt: new Date().toISOString(),

@@ -83,12 +83,15 @@
     writeCookie(name, "", 0);
   }
 
+  // 32 hex digits: the time in ms (12), then 80 random bits. Time first, so the ids the server
+  // receives in one moment sort next to each other and its index of event ids grows at one end
+  // instead of at random places (random ids made each stored event cost twice the disk writes).
   function uid() {
-    const bytes = new Uint8Array(16);
+    const bytes = new Uint8Array(10);
     if (w.crypto?.getRandomValues) w.crypto.getRandomValues(bytes);
-    else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-    let hex = "";
-    for (let i = 0; i < 16; i++) hex += (bytes[i] + 256).toString(16).slice(1);
+    else for (let i = 0; i < 10; i++) bytes[i] = Math.floor(Math.random() * 256);
+    let hex = Date.now().toString(16).padStart(12, "0");
+    for (let i = 0; i < 10; i++) hex += (bytes[i] + 256).toString(16).slice(1);
     return hex;
   }
 
