@@ -1,0 +1,98 @@
+// EASE (Steck, "Embarrassingly Shallow Autoencoders for Sparse Data", WWW 2019): a product-to-product
+// weight matrix learned in closed form, B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹ and X the
+// customers' weighted histories. Where item-kNN scores each pair of products on its own, EASE weighs a
+// product's co-occurrences against each other (a product bought with everything says little). It needs
+// a dense n × n inverse, so it is for catalogues of a few thousand products at most.
+import type { Interaction } from "./interactions.js";
+import { customerVector, type ItemKnnOptions } from "./item-knn.js";
+
+export interface EaseModel {
+  /** Product id of each row/column. */
+  ids: number[];
+  index: Map<number, number>;
+  /** Row-major n × n: weights[i * n + j] is what product i says about product j. */
+  weights: Float64Array;
+}
+
+/** Above this many products the dense inverse costs too much time and memory (n² doubles). */
+export const EASE_MAX_PRODUCTS = 3_000;
+/** The L2 penalty: larger trusts rare co-occurrences less. */
+export const EASE_LAMBDA = 50;
+
+export function trainEase(
+  histories: Map<number, Interaction[]>,
+  asOf: number,
+  vectorOptions: ItemKnnOptions,
+  lambda: number,
+): EaseModel | null {
+  const index = new Map<number, number>();
+  const ids: number[] = [];
+  const vectors: Array<Array<[number, number]>> = [];
+  for (const rows of histories.values()) {
+    const entries: Array<[number, number]> = [];
+    for (const [productId, w] of customerVector(rows, asOf, vectorOptions)) {
+      let i = index.get(productId);
+      if (i === undefined) {
+        i = ids.length;
+        index.set(productId, i);
+        ids.push(productId);
+      }
+      entries.push([i, w]);
+    }
+    vectors.push(entries);
+  }
+  const n = ids.length;
+  if (n === 0 || n > EASE_MAX_PRODUCTS) return null;
+  const g = new Float64Array(n * n);
+  for (const entries of vectors) {
+    for (const [i, wi] of entries) for (const [j, wj] of entries) g[i * n + j] += wi * wj;
+  }
+  for (let i = 0; i < n; i++) g[i * n + i] += lambda;
+  const p = invertSymmetricPositive(g, n);
+  const weights = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) weights[i * n + j] = i === j ? 0 : -p[i * n + j] / p[j * n + j];
+  }
+  return { ids, index, weights };
+}
+
+/** Scores of every product for a customer vector. */
+export function easeScores(model: EaseModel, vector: Map<number, number>): Map<number, number> {
+  const n = model.ids.length;
+  const scores = new Float64Array(n);
+  for (const [productId, w] of vector) {
+    const i = model.index.get(productId);
+    if (i === undefined) continue;
+    const row = i * n;
+    for (let j = 0; j < n; j++) scores[j] += w * model.weights[row + j];
+  }
+  const out = new Map<number, number>();
+  for (let j = 0; j < n; j++) if (scores[j] > 0) out.set(model.ids[j], scores[j]);
+  return out;
+}
+
+/** Gauss–Jordan inverse of a symmetric positive definite matrix (no pivoting needed), in place of a copy. */
+function invertSymmetricPositive(matrix: Float64Array, n: number): Float64Array {
+  const a = Float64Array.from(matrix);
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) inv[i * n + i] = 1;
+  for (let col = 0; col < n; col++) {
+    const pivot = a[col * n + col];
+    const rowA = col * n;
+    for (let k = 0; k < n; k++) {
+      a[rowA + k] /= pivot;
+      inv[rowA + k] /= pivot;
+    }
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const factor = a[r * n + col];
+      if (factor === 0) continue;
+      const row = r * n;
+      for (let k = 0; k < n; k++) {
+        a[row + k] -= factor * a[rowA + k];
+        inv[row + k] -= factor * inv[rowA + k];
+      }
+    }
+  }
+  return inv;
+}

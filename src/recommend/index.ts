@@ -1,0 +1,9 @@
+// Recommendations: per-customer product lists from behaviour and purchases, and their offline evaluation.
+export {
+  type EvaluateOptions,
+  type Evaluation,
+  evaluateRecommenders,
+  type ModelScore,
+  scoreList,
+} from "./evaluate.js";
+export { type Interaction, loadInteractions } from "./interactions.js";

@@ -1,0 +1,90 @@
+// What the recommender learns from: each customer's purchases (from orders that stood: not cancelled
+// or returned) and storefront signals about products (views, cart adds, favourites), as compact rows
+// in time order. Read in one pass per source; the models work on these arrays, not on the database.
+import { sql } from "kysely";
+import type { Db } from "../db/index.js";
+
+export type InteractionKind = "purchase" | "cart" | "favourite" | "view";
+
+export interface Interaction {
+  customerId: number;
+  productId: number;
+  /** Epoch ms. */
+  at: number;
+  kind: InteractionKind;
+}
+
+const EVENT_KINDS: Record<string, InteractionKind> = {
+  product_view: "view",
+  cart_add: "cart",
+  favourite: "favourite",
+};
+
+/** The shop's interactions, oldest first; `before` (epoch ms) leaves out everything from then on. */
+export async function loadInteractions(
+  db: Db,
+  shopId: number,
+  options: { before?: number; withEvents?: boolean } = {},
+): Promise<Interaction[]> {
+  const before = options.before === undefined ? null : new Date(options.before).toISOString();
+  const purchases = await db
+    .selectFrom("orders")
+    .innerJoin("order_items", "order_items.order_id", "orders.id")
+    .select(["orders.customer_id", "order_items.product_id", "orders.ordered_at"])
+    .where("orders.shop_id", "=", shopId)
+    .where("orders.customer_id", "is not", null)
+    .where("order_items.product_id", "is not", null)
+    .where("orders.status", "not in", ["cancelled", "returned"])
+    .$if(before !== null, (qb) => qb.where("orders.ordered_at", "<", before!))
+    .execute();
+  const rows: Interaction[] = purchases.map((p) => ({
+    customerId: Number(p.customer_id),
+    productId: Number(p.product_id),
+    at: Date.parse(String(p.ordered_at)),
+    kind: "purchase",
+  }));
+  if (options.withEvents !== false) {
+    const events = await db
+      .selectFrom("events")
+      .select(["customer_id", "product_id", "type", "occurred_at"])
+      .where("shop_id", "=", shopId)
+      .where("type", "in", Object.keys(EVENT_KINDS) as Array<"product_view" | "cart_add" | "favourite">)
+      .where("customer_id", "is not", null)
+      .where("product_id", "is not", null)
+      .$if(before !== null, (qb) => qb.where("occurred_at", "<", before!))
+      .execute();
+    for (const e of events) {
+      rows.push({
+        customerId: Number(e.customer_id),
+        productId: Number(e.product_id),
+        at: Date.parse(String(e.occurred_at)),
+        kind: EVENT_KINDS[e.type],
+      });
+    }
+  }
+  rows.sort((a, b) => a.at - b.at);
+  return rows;
+}
+
+/** The first and last purchase times of the shop, for choosing a cut. */
+export async function purchaseSpan(db: Db, shopId: number): Promise<{ first: number; last: number } | null> {
+  const row = await db
+    .selectFrom("orders")
+    .select([sql<string>`min(ordered_at)`.as("first"), sql<string>`max(ordered_at)`.as("last")])
+    .where("shop_id", "=", shopId)
+    .where("customer_id", "is not", null)
+    .executeTakeFirst();
+  if (!row?.first || !row.last) return null;
+  return { first: Date.parse(String(row.first)), last: Date.parse(String(row.last)) };
+}
+
+/** Interactions grouped by customer, each customer's in time order. */
+export function byCustomer(rows: Interaction[]): Map<number, Interaction[]> {
+  const grouped = new Map<number, Interaction[]>();
+  for (const r of rows) {
+    const list = grouped.get(r.customerId);
+    if (list) list.push(r);
+    else grouped.set(r.customerId, [r]);
+  }
+  return grouped;
+}

@@ -1,0 +1,68 @@
+// Which products customers buy again, and after how long, learned from the shop's own purchases rather
+// than from a consumable flag: a product counts as re-bought by how many of its buyers bought it on a
+// second day, and its cycle is the median gap between one buyer's purchases of it.
+import type { Interaction } from "./interactions.js";
+
+const DAY_MS = 86_400_000;
+
+export interface RepurchaseProfile {
+  /** Share of the product's buyers who bought it again on another day (smoothed towards 0). */
+  rate: number;
+  /** Median days between a buyer's purchases of it; null when nobody re-bought it. */
+  cycleDays: number | null;
+  buyers: number;
+}
+
+/** Buyers it takes before a product's own re-purchase rate is believed over "not re-bought". */
+const PRIOR_BUYERS = 5;
+
+export function learnRepurchase(histories: Map<number, Interaction[]>): Map<number, RepurchaseProfile> {
+  const buyers = new Map<number, number>();
+  const repeaters = new Map<number, number>();
+  const gaps = new Map<number, number[]>();
+  for (const rows of histories.values()) {
+    const daysByProduct = new Map<number, number[]>();
+    for (const r of rows) {
+      if (r.kind !== "purchase") continue;
+      const day = Math.floor(r.at / DAY_MS);
+      const days = daysByProduct.get(r.productId);
+      if (!days) daysByProduct.set(r.productId, [day]);
+      else if (days[days.length - 1] !== day) days.push(day); // rows are in time order
+    }
+    for (const [productId, days] of daysByProduct) {
+      buyers.set(productId, (buyers.get(productId) ?? 0) + 1);
+      if (days.length < 2) continue;
+      repeaters.set(productId, (repeaters.get(productId) ?? 0) + 1);
+      const list = gaps.get(productId) ?? [];
+      for (let i = 1; i < days.length; i++) list.push(days[i] - days[i - 1]);
+      gaps.set(productId, list);
+    }
+  }
+  const profiles = new Map<number, RepurchaseProfile>();
+  for (const [productId, n] of buyers) {
+    const list = gaps.get(productId);
+    profiles.set(productId, {
+      rate: (repeaters.get(productId) ?? 0) / (n + PRIOR_BUYERS),
+      cycleDays: list ? median(list) : null,
+      buyers: n,
+    });
+  }
+  return profiles;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * How due a re-purchase is, 0..1: highest when the time since the last purchase is about the product's
+ * cycle, falling off on a log scale (half the cycle and twice the cycle score alike), near 0 just after
+ * buying.
+ */
+export function dueness(daysSinceLast: number, cycleDays: number): number {
+  if (daysSinceLast <= 0 || cycleDays <= 0) return 0;
+  const x = Math.log(daysSinceLast / cycleDays);
+  return Math.exp(-(x * x) / (2 * 0.6 * 0.6));
+}
