@@ -4,12 +4,20 @@
 // tell them apart, and every one of them gets the same best sellers.
 import { ValidationError } from "../core/errors.js";
 import type { Db } from "../db/index.js";
-import { EASE_LAMBDA, easeScores, trainEase } from "./ease.js";
+import { EASE_LAMBDA, type EaseModel, easeScores, trainEase } from "./ease.js";
 import { byCustomer, type Interaction, loadInteractions, purchaseSpan } from "./interactions.js";
-import { DEFAULT_KNN_OPTIONS, trainItemKnn } from "./item-knn.js";
-import { hybridRecommender, knnScorer, popularityRecommender, type Recommender } from "./models.js";
-import { popularProducts } from "./popularity.js";
-import { learnRepurchase } from "./repurchase.js";
+import { DEFAULT_KNN_OPTIONS, type Neighbours, trainItemKnn } from "./item-knn.js";
+import {
+  ADDITIVE_BLEND,
+  ANCHORED_BLEND,
+  type Blend,
+  hybridRecommender,
+  knnScorer,
+  popularityRecommender,
+  type Recommender,
+} from "./models.js";
+import { type Popularity, popularity } from "./popularity.js";
+import { learnRepurchase, type RepurchaseProfile } from "./repurchase.js";
 
 /** Share of the shop's purchase history before the default cut. */
 export const DEFAULT_TRAIN_SHARE = 0.8;
@@ -30,6 +38,8 @@ export interface Evaluation {
   customers: number;
   /** Products in the shop's catalogue (the denominator of coverage). */
   products: number;
+  /** The configuration "kizuna" stands for, picked on the history before the cut (see selectConfig). */
+  selected: string;
   results: ModelScore[];
 }
 
@@ -53,74 +63,158 @@ export async function evaluateRecommenders(
       `must fall inside the shop's order history (${new Date(span.first).toISOString()} – ${new Date(span.last).toISOString()})`,
     );
   }
-
-  const all = await loadInteractions(db, shopId);
-  const train = all.filter((r) => r.at < cutoff);
-  const heldOut = new Map<number, Set<number>>();
-  for (const r of all) {
-    if (r.kind !== "purchase" || r.at < cutoff) continue;
-    const set = heldOut.get(r.customerId) ?? new Set<number>();
-    set.add(r.productId);
-    heldOut.set(r.customerId, set);
-  }
-  const histories = byCustomer(train);
-  const models = trainModels(histories, train, cutoff);
-
   const catalogue = await db
     .selectFrom("products")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("shop_id", "=", shopId)
     .executeTakeFirstOrThrow();
   const products = Number(catalogue.n);
+  const all = await loadInteractions(db, shopId);
 
-  const scored = [...heldOut].filter(([customerId]) => histories.has(customerId));
-  const results = models.map((model, m) => {
-    const totals = { hr: 0, recall: 0, ndcg: 0 };
-    const shown = new Set<number>();
-    for (const [i, [customerId, bought]] of scored.entries()) {
-      const list = model.recommend(histories.get(customerId) as Interaction[], 20);
-      for (const p of list.slice(0, 10)) shown.add(p);
-      const metrics = scoreList(list, bought);
-      totals.hr += metrics.hit;
-      totals.recall += metrics.recall;
-      totals.ndcg += metrics.ndcg;
-      if (i % 500 === 0) options.onProgress?.(m * scored.length + i, models.length * scored.length);
-    }
-    const n = Math.max(1, scored.length);
-    return {
-      name: model.name,
-      hr_at_10: round(totals.hr / n),
-      recall_at_20: round(totals.recall / n),
-      ndcg_at_10: round(totals.ndcg / n),
-      coverage: round(shown.size / Math.max(1, products)),
-    };
-  });
-  options.onProgress?.(models.length * scored.length, models.length * scored.length);
-  return { cutoff: new Date(cutoff).toISOString(), customers: scored.length, products, results };
+  // The configuration is chosen the way it would be in service: on history alone. The period before
+  // the cut is split the same way again, and the test period after the cut plays no part in it.
+  const selectionCut = Math.round(span.first + DEFAULT_TRAIN_SHARE * (cutoff - span.first));
+  const selected = selectConfig(all, selectionCut, cutoff);
+
+  const split = splitAt(all, cutoff, Number.POSITIVE_INFINITY);
+  const trained = train(split.histories, split.train, cutoff);
+  const models: Recommender[] = [
+    popularityRecommender(trained.popular),
+    recommenderFor(trained, { scorer: "item-knn", blend: null }),
+  ];
+  if (trained.ease) models.push(recommenderFor(trained, { scorer: "ease", blend: null }));
+  models.push({ ...recommenderFor(trained, selected), name: "kizuna" });
+
+  const total = models.length * split.scored.length;
+  const results = models.map((model, m) =>
+    measure(model, split, products, (done) => options.onProgress?.(m * split.scored.length + done, total)),
+  );
+  options.onProgress?.(total, total);
+  return {
+    cutoff: new Date(cutoff).toISOString(),
+    customers: split.scored.length,
+    products,
+    selected: configName(selected),
+    results,
+  };
 }
 
-/** The models compared, all trained on the same history: the baseline first. */
-function trainModels(
-  histories: Map<number, Interaction[]>,
-  train: Interaction[],
-  asOf: number,
-): Recommender[] {
-  const popular = popularProducts(train, asOf, POPULARITY_WINDOW_DAYS);
-  const neighbours = trainItemKnn(histories, asOf, DEFAULT_KNN_OPTIONS);
-  const repurchase = learnRepurchase(histories);
-  const common = { asOf, knnOptions: DEFAULT_KNN_OPTIONS, popular };
-  const models = [
-    popularityRecommender(popular),
-    hybridRecommender("item-knn", { ...common, scorer: knnScorer(neighbours) }),
-    hybridRecommender("item-knn+repurchase", { ...common, scorer: knnScorer(neighbours), repurchase }),
-  ];
-  const ease = trainEase(histories, asOf, DEFAULT_KNN_OPTIONS, EASE_LAMBDA);
-  if (ease) {
-    const scorer = (vector: Map<number, number>) => easeScores(ease, vector);
-    models.push(hybridRecommender("ease", { ...common, scorer }));
-    models.push(hybridRecommender("ease+repurchase", { ...common, scorer, repurchase }));
+/** A similarity model and how it is blended with re-purchase timing and popularity (null: not at all). */
+export interface ModelConfig {
+  scorer: "item-knn" | "ease";
+  blend: Blend | null;
+}
+
+const CANDIDATES: ModelConfig[] = [
+  { scorer: "item-knn", blend: ADDITIVE_BLEND },
+  { scorer: "item-knn", blend: ANCHORED_BLEND },
+  { scorer: "ease", blend: ADDITIVE_BLEND },
+  { scorer: "ease", blend: ANCHORED_BLEND },
+];
+
+export function configName(config: ModelConfig): string {
+  return config.blend ? `${config.scorer}+repurchase+popularity (${config.blend.kind})` : config.scorer;
+}
+
+/** The candidate with the best NDCG@10 (then Recall@20) on purchases between the two cuts. */
+export function selectConfig(all: Interaction[], trainBefore: number, testBefore: number): ModelConfig {
+  const split = splitAt(all, trainBefore, testBefore);
+  const trained = train(split.histories, split.train, trainBefore);
+  let best = CANDIDATES[0];
+  let bestScore: ModelScore | null = null;
+  for (const config of CANDIDATES) {
+    if (config.scorer === "ease" && !trained.ease) continue;
+    const score = measure(recommenderFor(trained, config), split, 1);
+    if (
+      !bestScore ||
+      score.ndcg_at_10 > bestScore.ndcg_at_10 ||
+      (score.ndcg_at_10 === bestScore.ndcg_at_10 && score.recall_at_20 > bestScore.recall_at_20)
+    ) {
+      best = config;
+      bestScore = score;
+    }
   }
-  return models;
+  return best;
+}
+
+interface Split {
+  train: Interaction[];
+  histories: Map<number, Interaction[]>;
+  /** Customers with a history before the cut and what they bought between the cuts. */
+  scored: Array<[number, Set<number>]>;
+}
+
+function splitAt(all: Interaction[], cut: number, until: number): Split {
+  const trainRows = all.filter((r) => r.at < cut);
+  const heldOut = new Map<number, Set<number>>();
+  for (const r of all) {
+    if (r.kind !== "purchase" || r.at < cut || r.at >= until) continue;
+    const set = heldOut.get(r.customerId) ?? new Set<number>();
+    set.add(r.productId);
+    heldOut.set(r.customerId, set);
+  }
+  const histories = byCustomer(trainRows);
+  return { train: trainRows, histories, scored: [...heldOut].filter(([c]) => histories.has(c)) };
+}
+
+interface Trained {
+  asOf: number;
+  popular: Popularity;
+  neighbours: Neighbours;
+  ease: EaseModel | null;
+  repurchase: Map<number, RepurchaseProfile>;
+}
+
+function train(histories: Map<number, Interaction[]>, rows: Interaction[], asOf: number): Trained {
+  return {
+    asOf,
+    popular: popularity(rows, asOf, POPULARITY_WINDOW_DAYS),
+    neighbours: trainItemKnn(histories, asOf, DEFAULT_KNN_OPTIONS),
+    ease: trainEase(histories, asOf, DEFAULT_KNN_OPTIONS, EASE_LAMBDA),
+    repurchase: learnRepurchase(histories),
+  };
+}
+
+function recommenderFor(trained: Trained, config: ModelConfig): Recommender {
+  const ease = trained.ease;
+  const scorer =
+    config.scorer === "ease" && ease
+      ? (vector: Map<number, number>) => easeScores(ease, vector)
+      : knnScorer(trained.neighbours);
+  return hybridRecommender(configName(config), {
+    asOf: trained.asOf,
+    scorer,
+    knnOptions: DEFAULT_KNN_OPTIONS,
+    popular: trained.popular,
+    ...(config.blend ? { repurchase: trained.repurchase, blend: config.blend } : {}),
+  });
+}
+
+function measure(
+  model: Recommender,
+  split: Split,
+  products: number,
+  onProgress?: (done: number) => void,
+): ModelScore {
+  const totals = { hr: 0, recall: 0, ndcg: 0 };
+  const shown = new Set<number>();
+  for (const [i, [customerId, bought]] of split.scored.entries()) {
+    const list = model.recommend(split.histories.get(customerId) as Interaction[], 20);
+    for (const p of list.slice(0, 10)) shown.add(p);
+    const metrics = scoreList(list, bought);
+    totals.hr += metrics.hit;
+    totals.recall += metrics.recall;
+    totals.ndcg += metrics.ndcg;
+    if (i % 500 === 0) onProgress?.(i);
+  }
+  const n = Math.max(1, split.scored.length);
+  return {
+    name: model.name,
+    hr_at_10: round(totals.hr / n),
+    recall_at_20: round(totals.recall / n),
+    ndcg_at_10: round(totals.ndcg / n),
+    coverage: round(shown.size / Math.max(1, products)),
+  };
 }
 
 /** Hit (any held-out product in the top 10), recall at 20 and NDCG at 10 with binary relevance. */

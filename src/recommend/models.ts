@@ -2,6 +2,7 @@
 // (interactions before the model's moment) into a ranked list of product ids.
 import type { Interaction } from "./interactions.js";
 import { customerVector, type ItemKnnOptions, type Neighbours } from "./item-knn.js";
+import type { Popularity } from "./popularity.js";
 import { dueness, type RepurchaseProfile } from "./repurchase.js";
 
 const DAY_MS = 86_400_000;
@@ -12,8 +13,8 @@ export interface Recommender {
 }
 
 /** The same best sellers for everyone. */
-export function popularityRecommender(popular: number[]): Recommender {
-  return { name: "popularity", recommend: (_history, k) => popular.slice(0, k) };
+export function popularityRecommender(popular: Popularity): Recommender {
+  return { name: "popularity", recommend: (_history, k) => popular.ranked.slice(0, k) };
 }
 
 /** Similarity scores of products for a customer's weighted history (item-kNN, EASE). */
@@ -31,71 +32,79 @@ export function knnScorer(neighbours: Neighbours): SimilarityScorer {
   };
 }
 
+/**
+ * How similarity, re-purchase timing and popularity add up. Shops differ: where a few staples are most
+ * of every basket (a grocer) the best sellers are hard to beat and personal signals should only reorder
+ * them ("anchored"); where tastes split (cosmetics, health food) the personal signals lead and
+ * popularity only breaks ties ("additive"). The evaluation picks one per shop by measurement.
+ */
+export type Blend =
+  | {
+      kind: "additive";
+      /** Weight of a due re-purchase against the strongest similarity score (1). */
+      repurchase: number;
+      /** Weight of the popularity prior 1 / (1 + rank)^popularityExponent. */
+      popularity: number;
+      popularityExponent: number;
+    }
+  | {
+      kind: "anchored";
+      /** score = popularity share × (1 + similarity × normalised similarity + repurchase × due). */
+      similarity: number;
+      repurchase: number;
+    };
+
+export const ADDITIVE_BLEND: Blend = {
+  kind: "additive",
+  repurchase: 1.5,
+  popularity: 2,
+  popularityExponent: 0.5,
+};
+export const ANCHORED_BLEND: Blend = { kind: "anchored", similarity: 1, repurchase: 0.5 };
+
+/** Below this re-purchase rate a product already bought is not suggested again (a durable). */
+export const MIN_REPURCHASE_RATE = 0.05;
+
 export interface HybridParts {
   asOf: number;
   scorer: SimilarityScorer;
   /** How a customer's history becomes a weighted vector (decay, kind weights). */
   knnOptions: ItemKnnOptions;
-  popular: number[];
-  /** Without: plain item-kNN (no re-purchase timing, no exclusions). */
+  popular: Popularity;
+  /** Without: the similarity scores alone (no re-purchase timing, no exclusions, no popularity). */
   repurchase?: Map<number, RepurchaseProfile>;
-  weights?: Partial<HybridWeights>;
+  blend?: Blend;
 }
 
-export interface HybridWeights {
-  /** Weight of a due re-purchase against the strongest similarity score (1). */
-  repurchase: number;
-  /** Weight of popularity, a prior that orders what similarity alone leaves close. */
-  popularity: number;
-  /** Below this re-purchase rate a product already bought is not suggested again (a durable). */
-  minRepurchaseRate: number;
-  /** The prior of the product ranked r among best sellers is 1 / (1 + r)^popularityExponent. */
-  popularityExponent: number;
-}
-
-export const DEFAULT_HYBRID_WEIGHTS: HybridWeights = {
-  repurchase: 1.5,
-  popularity: 2,
-  minRepurchaseRate: 0.05,
-  popularityExponent: 0.5,
-};
-
-/**
- * Item-kNN from the customer's weighted history; with `repurchase`, products the customer bought rank
- * by how due a re-purchase is, durables already bought drop out, and popularity orders close calls.
- */
 export function hybridRecommender(name: string, parts: HybridParts): Recommender {
-  const weights = { ...DEFAULT_HYBRID_WEIGHTS, ...parts.weights };
-  const popularRank = new Map(parts.popular.map((p, i) => [p, i]));
-  const prior = (p: number) => {
-    const rank = popularRank.get(p);
-    return rank === undefined ? 0 : (1 + rank) ** -weights.popularityExponent;
-  };
+  const blend = parts.blend ?? ADDITIVE_BLEND;
+  const rank = new Map(parts.popular.ranked.map((p, i) => [p, i]));
   return {
     name,
     recommend(history, k) {
       const vector = customerVector(history, parts.asOf, parts.knnOptions, Number.POSITIVE_INFINITY);
-      const scores = parts.scorer(vector);
+      const similarity = parts.scorer(vector);
       let max = 0;
-      for (const s of scores.values()) max = Math.max(max, s);
-      if (max > 0) for (const [p, s] of scores) scores.set(p, s / max);
+      for (const s of similarity.values()) max = Math.max(max, s);
+      const norm = (p: number) => (max > 0 ? (similarity.get(p) ?? 0) / max : 0);
 
+      let scores: Map<number, number>;
       const excluded = new Set<number>();
-      if (parts.repurchase) {
-        const lastBought = new Map<number, number>();
-        for (const r of history)
-          if (r.kind === "purchase" && r.at < parts.asOf) lastBought.set(r.productId, r.at);
-        for (const [productId, last] of lastBought) {
-          const profile = parts.repurchase.get(productId);
-          if (!profile || profile.rate < weights.minRepurchaseRate || profile.cycleDays === null) {
-            excluded.add(productId);
-            continue;
+      if (!parts.repurchase) {
+        scores = new Map([...similarity.keys()].map((p) => [p, norm(p)]));
+      } else {
+        const due = repurchaseDue(history, parts.asOf, parts.repurchase, excluded);
+        if (blend.kind === "additive") {
+          scores = new Map([...similarity.keys()].map((p) => [p, norm(p)]));
+          for (const [p, d] of due) scores.set(p, (scores.get(p) ?? 0) + blend.repurchase * d);
+          for (const [p, r] of rank) {
+            scores.set(p, (scores.get(p) ?? 0) + blend.popularity * (1 + r) ** -blend.popularityExponent);
           }
-          const due = dueness((parts.asOf - last) / DAY_MS, profile.cycleDays);
-          scores.set(productId, (scores.get(productId) ?? 0) + weights.repurchase * profile.rate * due);
-        }
-        for (const p of parts.popular) {
-          if (!excluded.has(p)) scores.set(p, (scores.get(p) ?? 0) + weights.popularity * prior(p));
+        } else {
+          scores = new Map();
+          for (const [p, share] of parts.popular.share) {
+            scores.set(p, share * (1 + blend.similarity * norm(p) + blend.repurchase * (due.get(p) ?? 0)));
+          }
         }
       }
       const ranked = [...scores]
@@ -104,11 +113,35 @@ export function hybridRecommender(name: string, parts: HybridParts): Recommender
         .map(([p]) => p)
         .slice(0, k);
       // Too little history for k suggestions: best sellers fill the rest.
-      for (const p of parts.popular) {
+      for (const p of parts.popular.ranked) {
         if (ranked.length >= k) break;
         if (!excluded.has(p) && !ranked.includes(p)) ranked.push(p);
       }
       return ranked;
     },
   };
+}
+
+/**
+ * For each re-buyable product the customer bought: its re-purchase rate times how due it is now. The
+ * products bought that customers do not re-buy (durables) go into `excluded`.
+ */
+function repurchaseDue(
+  history: Interaction[],
+  asOf: number,
+  profiles: Map<number, RepurchaseProfile>,
+  excluded: Set<number>,
+): Map<number, number> {
+  const lastBought = new Map<number, number>();
+  for (const r of history) if (r.kind === "purchase" && r.at < asOf) lastBought.set(r.productId, r.at);
+  const due = new Map<number, number>();
+  for (const [productId, last] of lastBought) {
+    const profile = profiles.get(productId);
+    if (!profile || profile.rate < MIN_REPURCHASE_RATE || profile.cycleDays === null) {
+      excluded.add(productId);
+      continue;
+    }
+    due.set(productId, profile.rate * dueness((asOf - last) / DAY_MS, profile.cycleDays));
+  }
+  return due;
 }

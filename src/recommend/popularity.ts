@@ -2,11 +2,15 @@
 // everyone. Also the baseline the evaluation measures models against.
 import type { Interaction } from "./interactions.js";
 
-/**
- * Products by how many distinct customers bought them in the window before `asOf`, most first; then
- * the products not bought in the window, by their buyers over all time (a quiet shop still gets a list).
- */
-export function popularProducts(rows: Interaction[], asOf: number, windowDays: number): number[] {
+export interface Popularity {
+  /** Products by how many distinct customers bought them in the window, most first; then the rest by
+   * their buyers over all time (a quiet shop still gets a full list). */
+  ranked: number[];
+  /** Buyers in the window relative to the best seller's, 0..1 (0: not bought in the window). */
+  share: Map<number, number>;
+}
+
+export function popularity(rows: Interaction[], asOf: number, windowDays: number): Popularity {
   const since = asOf - windowDays * 86_400_000;
   const recent = new Map<number, Set<number>>();
   const ever = new Map<number, Set<number>>();
@@ -21,5 +25,10 @@ export function popularProducts(rows: Interaction[], asOf: number, windowDays: n
     if (r.at >= since) add(recent, r);
   }
   const score = (p: number) => (recent.get(p)?.size ?? 0) * 1e6 + (ever.get(p)?.size ?? 0);
-  return [...ever.keys()].sort((a, b) => score(b) - score(a) || a - b);
+  const ranked = [...ever.keys()].sort((a, b) => score(b) - score(a) || a - b);
+  let top = 0;
+  for (const set of recent.values()) top = Math.max(top, set.size);
+  const share = new Map<number, number>();
+  for (const [p, set] of recent) share.set(p, set.size / top);
+  return { ranked, share };
 }
