@@ -13,6 +13,7 @@ import { cohortMonths } from "./migrations/0009_cohort_months.js";
 import { pairMonths } from "./migrations/0010_pair_months.js";
 import { orderMoves } from "./migrations/0011_order_moves.js";
 import { visitorEvents } from "./migrations/0012_visitor_events.js";
+import { recommendations } from "./migrations/0013_recommendations.js";
 import type { EngineMigration } from "./migrations/types.js";
 
 /** Append only: a released migration is never edited, a new one is added below it. */
@@ -29,6 +30,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ["0010_pair_months", pairMonths],
   ["0011_order_moves", orderMoves],
   ["0012_visitor_events", visitorEvents],
+  ["0013_recommendations", recommendations],
 ];
 
 /** The migrations' names, oldest first. */

@@ -191,6 +191,31 @@ export interface VisitorEventTable {
   event_id: number;
 }
 
+export interface RecommendationModelTable {
+  shop_id: number;
+  config: JsonText;
+  as_of: Timestamp;
+  trained_at: Timestamp;
+  cursor: JsonText;
+}
+
+export interface RecommendationProductTable {
+  shop_id: number;
+  product_id: number;
+  neighbours: JsonText;
+  repurchase_rate: number;
+  cycle_days: number | null;
+  popularity_rank: number | null;
+  popularity_share: number;
+}
+
+export interface CustomerRecommendationTable {
+  shop_id: number;
+  customer_id: number;
+  products: JsonText;
+  computed_at: Timestamp;
+}
+
 export interface PointLedgerTable {
   id: Id;
   shop_id: number;
@@ -243,6 +268,9 @@ export interface Schema {
   events: EventTable;
   visitors: VisitorTable;
   visitor_events: VisitorEventTable;
+  recommendation_models: RecommendationModelTable;
+  recommendation_products: RecommendationProductTable;
+  customer_recommendations: CustomerRecommendationTable;
   point_ledger: PointLedgerTable;
   point_balances: PointBalanceTable;
   coupons: CouponTable;

@@ -25,6 +25,7 @@ import { preferenceRoutes } from "../messaging/preferences/routes.js";
 import { messagingRoutes } from "../messaging/routes.js";
 import { trackingRoutes } from "../messaging/tracking-routes.js";
 import { orderRoutes } from "../orders/routes.js";
+import { recommendationRoutes } from "../recommend/routes.js";
 import { scenarioRoutes } from "../scenarios/routes.js";
 import { segmentRoutes } from "../segments/routes.js";
 import { registerApiKeyAuth } from "./auth.js";
@@ -85,6 +86,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(sdkRoutes, { ctx });
   await app.register(customerRoutes, { ctx, prefix: "/v1" });
   await app.register(catalogRoutes, { ctx, prefix: "/v1" });
+  await app.register(recommendationRoutes, { ctx, prefix: "/v1" });
   await app.register(orderRoutes, { ctx, prefix: "/v1" });
   await app.register(eventRoutes, { ctx, prefix: "/v1" });
   await app.register(scenarioRoutes, { ctx, prefix: "/v1" });

@@ -4,7 +4,7 @@
 // product's co-occurrences against each other (a product bought with everything says little). It needs
 // a dense n × n inverse, so it is for catalogues of a few thousand products at most.
 import type { Interaction } from "./interactions.js";
-import { customerVector, type ItemKnnOptions } from "./item-knn.js";
+import { customerVector, type ItemKnnOptions, type Neighbours } from "./item-knn.js";
 
 export interface EaseModel {
   /** Product id of each row/column. */
@@ -95,4 +95,20 @@ function invertSymmetricPositive(matrix: Float64Array, n: number): Float64Array 
     }
   }
   return inv;
+}
+
+/** Each product's `k` strongest positive weights, as neighbour lists (what serving stores and reads). */
+export function easeNeighbours(model: EaseModel, k: number): Neighbours {
+  const n = model.ids.length;
+  const neighbours: Neighbours = new Map();
+  for (let i = 0; i < n; i++) {
+    const row: Array<{ productId: number; similarity: number }> = [];
+    for (let j = 0; j < n; j++) {
+      const w = model.weights[i * n + j];
+      if (w > 0) row.push({ productId: model.ids[j], similarity: w });
+    }
+    row.sort((a, b) => b.similarity - a.similarity || a.productId - b.productId);
+    neighbours.set(model.ids[i], row.slice(0, k));
+  }
+  return neighbours;
 }

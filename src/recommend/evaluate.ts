@@ -4,24 +4,12 @@
 // tell them apart, and every one of them gets the same best sellers.
 import { ValidationError } from "../core/errors.js";
 import type { Db } from "../db/index.js";
-import { EASE_LAMBDA, type EaseModel, easeScores, trainEase } from "./ease.js";
 import { byCustomer, type Interaction, loadInteractions, purchaseSpan } from "./interactions.js";
-import { DEFAULT_KNN_OPTIONS, type Neighbours, trainItemKnn } from "./item-knn.js";
-import {
-  ADDITIVE_BLEND,
-  ANCHORED_BLEND,
-  type Blend,
-  hybridRecommender,
-  knnScorer,
-  popularityRecommender,
-  type Recommender,
-} from "./models.js";
-import { type Popularity, popularity } from "./popularity.js";
-import { learnRepurchase, type RepurchaseProfile } from "./repurchase.js";
+import { popularityRecommender, type Recommender } from "./models.js";
+import { CANDIDATES, configName, type ModelConfig, recommenderFor, train } from "./training.js";
 
 /** Share of the shop's purchase history before the default cut. */
 export const DEFAULT_TRAIN_SHARE = 0.8;
-export const POPULARITY_WINDOW_DAYS = 90;
 
 export interface ModelScore {
   name: string;
@@ -99,23 +87,6 @@ export async function evaluateRecommenders(
   };
 }
 
-/** A similarity model and how it is blended with re-purchase timing and popularity (null: not at all). */
-export interface ModelConfig {
-  scorer: "item-knn" | "ease";
-  blend: Blend | null;
-}
-
-const CANDIDATES: ModelConfig[] = [
-  { scorer: "item-knn", blend: ADDITIVE_BLEND },
-  { scorer: "item-knn", blend: ANCHORED_BLEND },
-  { scorer: "ease", blend: ADDITIVE_BLEND },
-  { scorer: "ease", blend: ANCHORED_BLEND },
-];
-
-export function configName(config: ModelConfig): string {
-  return config.blend ? `${config.scorer}+repurchase+popularity (${config.blend.kind})` : config.scorer;
-}
-
 /** The candidate with the best NDCG@10 (then Recall@20) on purchases between the two cuts. */
 export function selectConfig(all: Interaction[], trainBefore: number, testBefore: number): ModelConfig {
   const split = splitAt(all, trainBefore, testBefore);
@@ -155,39 +126,6 @@ function splitAt(all: Interaction[], cut: number, until: number): Split {
   }
   const histories = byCustomer(trainRows);
   return { train: trainRows, histories, scored: [...heldOut].filter(([c]) => histories.has(c)) };
-}
-
-interface Trained {
-  asOf: number;
-  popular: Popularity;
-  neighbours: Neighbours;
-  ease: EaseModel | null;
-  repurchase: Map<number, RepurchaseProfile>;
-}
-
-function train(histories: Map<number, Interaction[]>, rows: Interaction[], asOf: number): Trained {
-  return {
-    asOf,
-    popular: popularity(rows, asOf, POPULARITY_WINDOW_DAYS),
-    neighbours: trainItemKnn(histories, asOf, DEFAULT_KNN_OPTIONS),
-    ease: trainEase(histories, asOf, DEFAULT_KNN_OPTIONS, EASE_LAMBDA),
-    repurchase: learnRepurchase(histories),
-  };
-}
-
-function recommenderFor(trained: Trained, config: ModelConfig): Recommender {
-  const ease = trained.ease;
-  const scorer =
-    config.scorer === "ease" && ease
-      ? (vector: Map<number, number>) => easeScores(ease, vector)
-      : knnScorer(trained.neighbours);
-  return hybridRecommender(configName(config), {
-    asOf: trained.asOf,
-    scorer,
-    knnOptions: DEFAULT_KNN_OPTIONS,
-    popular: trained.popular,
-    ...(config.blend ? { repurchase: trained.repurchase, blend: config.blend } : {}),
-  });
 }
 
 function measure(

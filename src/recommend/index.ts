@@ -7,3 +7,14 @@ export {
   scoreList,
 } from "./evaluate.js";
 export { type Interaction, loadInteractions } from "./interactions.js";
+export {
+  keepRecommendationsCurrent,
+  LIST_LENGTH,
+  loadServingModel,
+  type RebuildReport,
+  rebuildRecommendations,
+  recommendationsFor,
+  refreshRecommendations,
+  relatedProducts,
+  storedRecommendations,
+} from "./service.js";

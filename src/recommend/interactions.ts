@@ -2,7 +2,7 @@
 // or returned) and storefront signals about products (views, cart adds, favourites), as compact rows
 // in time order. Read in one pass per source; the models work on these arrays, not on the database.
 import { sql } from "kysely";
-import type { Db } from "../db/index.js";
+import { chunk, type Db } from "../db/index.js";
 
 export type InteractionKind = "purchase" | "cart" | "favourite" | "view";
 
@@ -24,8 +24,24 @@ const EVENT_KINDS: Record<string, InteractionKind> = {
 export async function loadInteractions(
   db: Db,
   shopId: number,
-  options: { before?: number; withEvents?: boolean } = {},
+  options: { before?: number; withEvents?: boolean; customerIds?: number[] } = {},
 ): Promise<Interaction[]> {
+  if (options.customerIds) {
+    const { customerIds, ...rest } = options;
+    const parts = await Promise.all(
+      chunk(customerIds, 500).map((ids) => loadSome(db, shopId, { ...rest, customerIds: ids })),
+    );
+    return parts.flat().sort((a, b) => a.at - b.at);
+  }
+  return loadSome(db, shopId, options);
+}
+
+async function loadSome(
+  db: Db,
+  shopId: number,
+  options: { before?: number; withEvents?: boolean; customerIds?: number[] },
+): Promise<Interaction[]> {
+  const only = options.customerIds;
   const before = options.before === undefined ? null : new Date(options.before).toISOString();
   const purchases = await db
     .selectFrom("orders")
@@ -35,6 +51,7 @@ export async function loadInteractions(
     .where("orders.customer_id", "is not", null)
     .where("order_items.product_id", "is not", null)
     .where("orders.status", "not in", ["cancelled", "returned"])
+    .$if(only !== undefined, (qb) => qb.where("orders.customer_id", "in", only!))
     .$if(before !== null, (qb) => qb.where("orders.ordered_at", "<", before!))
     .execute();
   const rows: Interaction[] = purchases.map((p) => ({
@@ -51,6 +68,7 @@ export async function loadInteractions(
       .where("type", "in", Object.keys(EVENT_KINDS) as Array<"product_view" | "cart_add" | "favourite">)
       .where("customer_id", "is not", null)
       .where("product_id", "is not", null)
+      .$if(only !== undefined, (qb) => qb.where("customer_id", "in", only!))
       .$if(before !== null, (qb) => qb.where("occurred_at", "<", before!))
       .execute();
     for (const e of events) {

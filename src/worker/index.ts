@@ -10,6 +10,7 @@ import type { Db } from "../db/index.js";
 import { indexAnonymousEvents } from "../events/index.js";
 import { attributeConversions } from "../messaging/attribution/index.js";
 import { guardDeliverability } from "../messaging/deliverability.js";
+import { keepRecommendationsCurrent } from "../recommend/index.js";
 import { advanceDueRuns, runTriggers, wakeWaitingRuns } from "../scenarios/index.js";
 import { refreshDueSegments } from "../segments/index.js";
 
@@ -36,6 +37,8 @@ export const JOBS: Job[] = [
     },
   },
   { name: "segments", runBatch: (db, clock) => refreshDueSegments(db, clock) },
+  // Before triggers and steps, so the messages they queue render the customers' current lists.
+  { name: "recommendations", runBatch: (db, clock) => keepRecommendationsCurrent(db, clock.now()) },
   { name: "campaigns", runBatch: (db, clock) => startDueCampaigns(db, clock) },
   { name: "scenario-triggers", runBatch: (db, clock) => runTriggers(db, clock) },
   { name: "scenario-wakeups", runBatch: (db, clock) => wakeWaitingRuns(db, clock) },

@@ -1,8 +1,9 @@
 // `kizuna recommend evaluate`: offline evaluation of the recommenders on the shop's own history, the
 // popularity baseline beside Kizuna's models, as a table or (--json) one JSON line.
 import type { Command } from "commander";
+import { systemClock } from "../../core/clock.js";
 import { ValidationError } from "../../core/errors.js";
-import { evaluateRecommenders } from "../../recommend/index.js";
+import { evaluateRecommenders, rebuildRecommendations } from "../../recommend/index.js";
 import { resolveShop } from "../../shops/index.js";
 import { withInstance } from "../instance.js";
 import { formatTable, printJson } from "../output.js";
@@ -10,6 +11,26 @@ import { createProgress } from "../progress.js";
 
 export function registerRecommendCommand(program: Command): void {
   const recommend = program.command("recommend").description("product recommendations per customer");
+  recommend
+    .command("rebuild")
+    .option("--shop <id>", "shop id (default: the only shop)")
+    .description(
+      "train the model the shop's history picks and recompute every customer's list (the worker also does this daily)",
+    )
+    .action(async (opts: { shop?: string }) => {
+      await withInstance(async ({ db }) => {
+        const shop = await resolveShop(db, opts.shop);
+        const progress = createProgress("rebuilding");
+        const report = await rebuildRecommendations(db, shop.id, {
+          now: systemClock.now(),
+          onProgress: (done, total, label) => progress.update(done, total, label),
+        });
+        progress.stop();
+        console.log(
+          `${report.customers} customers, ${report.products} products, model ${report.selected}, ${report.seconds.toFixed(1)} s`,
+        );
+      });
+    });
   recommend
     .command("evaluate")
     .option("--shop <id>", "shop id (default: the only shop)")

@@ -4,6 +4,7 @@
 // scenario saw them; names, prices and links are read fresh here.
 import { sql } from "kysely";
 import { anyOf, type Db, fromJson, type Message, selectIn } from "../../db/index.js";
+import { storedRecommendations } from "../../recommend/service.js";
 import type { ShopForMessages } from "../../shops/profile.js";
 import { couponLabel, formatDate, formatMoney } from "./format.js";
 import { PopularProductsCache, type ProductCard } from "./recommendations.js";
@@ -60,6 +61,11 @@ export async function buildScopes(
   const products = await loadProducts(db, shop.id, [...productIds]);
   const popular = needs.recommendations ? await popularCache.get(db, shop.id, now, RECOMMENDATIONS * 3) : [];
   const bought = needs.recommendations ? await productsBought(db, shop.id, customerIds) : new Map();
+  // The recommendation engine's lists where the shop has them (re-buyable products they bought included,
+  // on purpose); the best sellers they have not bought for the others.
+  const personal = needs.recommendations
+    ? await storedRecommendations(db, shop.id, customerIds, RECOMMENDATIONS + 1)
+    : new Map<number, ProductCard[]>();
 
   const card = (p: ProductCard) => ({
     name: p.name,
@@ -136,9 +142,10 @@ export async function buildScopes(
     if (p.subscription) scope.subscription = { deliveryCount: p.subscription.deliveryCount ?? 0 };
     if (p.anniversary) scope.anniversary = { years: p.anniversary.years ?? 0 };
     if (needs.recommendations) {
-      const own = bought.get(m.customer_id) ?? new Set<number>();
+      const list = personal.get(m.customer_id);
+      const own = list ? new Set<number>() : (bought.get(m.customer_id) ?? new Set<number>());
       const exclude = new Set([...own, ...(productId ? [productId] : [])]);
-      scope.recommendations = popular
+      scope.recommendations = (list ?? popular)
         .filter((r) => !exclude.has(r.id))
         .slice(0, RECOMMENDATIONS)
         .map(card);

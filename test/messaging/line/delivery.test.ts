@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DeliveryWorker } from "../../../src/messaging/delivery/worker.js";
 import { saveTemplate } from "../../../src/messaging/templates.js";
+import { rebuildRecommendations } from "../../../src/recommend/index.js";
 import { placeOrder, upsertCustomer } from "../../scenarios/support.js";
 import { createTestApp, type TestApp } from "../../support/app.js";
 import { FakeLineApi } from "./fake-line-api.js";
@@ -137,6 +138,100 @@ describe("LINE delivery", () => {
       .execute();
     expect(message).toMatchObject({ status: "sent", address: userId });
     expect(message.provider_id).toBeTruthy();
+  });
+
+  it("carries the member's own recommendations once the shop has a model, in stock only", async () => {
+    // Given tea drinkers who bought the two teas with a cup (now sold out), and a member who bought
+    // only the first tea, nobody having bought any of them twice…
+    for (const [sku, name, stock] of [
+      ["TEA-1", "煎茶 100g", 5],
+      ["TEA-2", "ほうじ茶 200g", 5],
+      ["CUP-1", "湯呑み", 0],
+      ["SNACK-1", "羊羹", 9],
+    ] as const) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/v1/products",
+        headers: t.secret,
+        payload: { sku, name, price: 1200, stock, imageUrl: `https://cdn.kizuna-sabo.jp/${sku}.jpg` },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    for (let i = 1; i <= 5; i++) {
+      await placeOrder(t, {
+        externalId: `O-${i}`,
+        customerId: `B${i}`,
+        orderedAt: "2026-05-10T03:00:00.000Z",
+        items: ["TEA-1", "TEA-2", "CUP-1"].map((sku) => ({ sku, quantity: 1, unitPrice: 1200 })),
+      });
+      // Best sellers the member's taste says nothing about.
+      await placeOrder(t, {
+        externalId: `S-${i}`,
+        customerId: `S${i}`,
+        orderedAt: "2026-05-25T03:00:00.000Z",
+        items: [{ sku: "SNACK-1", quantity: 1, unitPrice: 800 }],
+      });
+    }
+    const userId = lineUserId();
+    const customerId = await upsertCustomer(
+      t,
+      { externalId: "aoi", lastName: "青井", lineUserId: userId },
+      { line: true },
+    );
+    await placeOrder(t, {
+      externalId: "O-aoi",
+      customerId: "aoi",
+      orderedAt: "2026-05-20T03:00:00.000Z",
+      items: [{ sku: "TEA-1", quantity: 1, unitPrice: 1200 }],
+    });
+    await t.app.inject({
+      method: "PUT",
+      url: "/v1/shop/profile",
+      headers: t.secret,
+      payload: {
+        url: "https://kizuna-sabo.jp",
+        address: "東京都渋谷区神宮前1-2-3",
+        email: "info@kizuna-sabo.jp",
+      },
+    });
+    await rebuildRecommendations(t.ctx.db, t.shop.shop.id, { now: t.clock.now() });
+    await saveTemplate(t.ctx.db, t.clock, t.shop.shop.id, {
+      key: "weekly",
+      channel: "line",
+      locale: "ja",
+      messageClass: "promotional",
+      body: "{{ customer.lastName }}様、おすすめ{{ recommendations.size }}点: {% for p in recommendations limit: 4 %}{{ p.name }} {% endfor %}\n配信停止 {{ unsubscribeUrl }}",
+    });
+    await t.ctx.db
+      .insertInto("messages")
+      .values({
+        shop_id: t.shop.shop.id,
+        customer_id: customerId,
+        channel: "line",
+        template_key: "weekly",
+        message_class: "promotional",
+        status: "queued",
+        status_reason: null,
+        idempotency_key: "campaign:2:aoi",
+        payload: "{}",
+        queued_at: NOW,
+        updated_at: NOW,
+        due_at: NOW,
+      })
+      .execute();
+
+    // …when the worker delivers a message whose template lists recommendations…
+    expect(await delivery.drain()).toBe(1);
+
+    // …then they are hers: the other tea first (bought with hers by every tea drinker), then the
+    // best seller; not the cup (sold out) nor the tea she has, which nobody buys twice.
+    const [push] = line.accepted("push");
+    const body = push.body as { messages: Array<Record<string, unknown>> };
+    expect(String(body.messages[0].text)).toMatch(/^青井様、おすすめ2点: ほうじ茶 200g 羊羹 \n/);
+    const carousel = JSON.stringify(body.messages[1]);
+    expect(carousel).toContain("ほうじ茶 200g");
+    expect(carousel).not.toContain("湯呑み");
+    expect(carousel).not.toContain("煎茶 100g");
   });
 
   it("holds a promotional message that falls due at night until quiet hours end", async () => {
