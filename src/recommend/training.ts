@@ -22,15 +22,28 @@ export interface ModelConfig {
   blend: Blend | null;
 }
 
-export const CANDIDATES: ModelConfig[] = [
-  { scorer: "item-knn", blend: ADDITIVE_BLEND },
-  { scorer: "item-knn", blend: ANCHORED_BLEND },
-  { scorer: "ease", blend: ADDITIVE_BLEND },
-  { scorer: "ease", blend: ANCHORED_BLEND },
+/**
+ * The configurations a shop's history chooses from. Re-purchase weight spans shops where repeat buying
+ * is most of what happens next (consumables: cosmetics, health food) and shops where it is not.
+ */
+const BLENDS: Blend[] = [
+  ADDITIVE_BLEND,
+  { kind: "additive", repurchase: 6, popularity: 0.5, popularityExponent: 0.5 },
+  { kind: "additive", repurchase: 6, popularity: 2, popularityExponent: 0.5 },
+  ANCHORED_BLEND,
 ];
+export const CANDIDATES: ModelConfig[] = (["item-knn", "ease"] as const).flatMap((scorer) =>
+  BLENDS.map((blend) => ({ scorer, blend })),
+);
 
 export function configName(config: ModelConfig): string {
-  return config.blend ? `${config.scorer}+repurchase+popularity (${config.blend.kind})` : config.scorer;
+  const blend = config.blend;
+  if (!blend) return config.scorer;
+  const weights =
+    blend.kind === "additive"
+      ? `repurchase ×${blend.repurchase}, popularity ×${blend.popularity}`
+      : `similarity ×${blend.similarity}, repurchase ×${blend.repurchase}`;
+  return `${config.scorer}+repurchase+popularity (${blend.kind}: ${weights})`;
 }
 
 export interface Trained {
