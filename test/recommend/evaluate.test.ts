@@ -101,3 +101,29 @@ describe("the list metrics", () => {
     expect(late).toEqual({ hit: 0, recall: 0.5, ndcg: 0 });
   });
 });
+
+// The demo shop (cosmetics and health food, with repeat cycles) is the data a new user evaluates
+// first: Kizuna's model must find at least 1.5× the next purchases popularity finds there.
+describe("kizuna recommend evaluate on the demo shop", { timeout: 180_000 }, () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+  });
+  afterAll(() => t.cleanup());
+
+  it("beats popularity's HR@10 by half again at least", async () => {
+    const demo = await runCli(["demo", "--customers", "2000", "--seed", "1"], t.env);
+    expect(demo.code, demo.stderr).toBe(0);
+    const run = await runCli(["recommend", "evaluate", "--json"], t.env);
+    expect(run.code, run.stderr).toBe(0);
+    const evaluation = JSON.parse(run.stdout.trim().split("\n").pop()!) as Evaluation;
+    const byName = new Map(evaluation.results.map((r) => [r.name, r]));
+    expect(evaluation.customers).toBeGreaterThan(200);
+    const popularity = byName.get("popularity")!;
+    const kizuna = byName.get("kizuna")!;
+    console.log(`demo shop, 2,000 customers: ${JSON.stringify(evaluation)}`);
+    expect(kizuna.hr_at_10).toBeGreaterThanOrEqual(1.5 * popularity.hr_at_10);
+    expect(kizuna.ndcg_at_10).toBeGreaterThan(popularity.ndcg_at_10);
+    expect(kizuna.recall_at_20).toBeGreaterThan(popularity.recall_at_20);
+  });
+});
