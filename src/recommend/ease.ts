@@ -14,8 +14,11 @@ export interface EaseModel {
   weights: Float64Array;
 }
 
-/** Above this many products the dense inverse costs too much time and memory (n² doubles). */
-export const EASE_MAX_PRODUCTS = 3_000;
+/**
+ * Above this many products the dense inverse costs too much: n² doubles three times over and about 2n³
+ * multiply-adds, a few seconds at 1,000 in JavaScript and minutes at several thousand.
+ */
+export const EASE_MAX_PRODUCTS = 1_000;
 /** The L2 penalty: larger trusts rare co-occurrences less. */
 export const EASE_LAMBDA = 50;
 
