@@ -207,6 +207,7 @@ export interface RecommendationProductTable {
   cycle_days: number | null;
   popularity_rank: number | null;
   popularity_share: number;
+  trending_share: number;
 }
 
 export interface CustomerRecommendationTable {

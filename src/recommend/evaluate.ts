@@ -4,7 +4,13 @@
 // tell them apart, and every one of them gets the same best sellers.
 import { ValidationError } from "../core/errors.js";
 import type { Db } from "../db/index.js";
-import { byCustomer, type Interaction, loadInteractions, purchaseSpan } from "./interactions.js";
+import {
+  byCustomer,
+  type Interaction,
+  loadInteractions,
+  productCategories,
+  purchaseSpan,
+} from "./interactions.js";
 import { popularityRecommender, type Recommender } from "./models.js";
 import { CANDIDATES, configName, type ModelConfig, recommenderFor, train } from "./training.js";
 
@@ -58,14 +64,15 @@ export async function evaluateRecommenders(
     .executeTakeFirstOrThrow();
   const products = Number(catalogue.n);
   const all = await loadInteractions(db, shopId);
+  const categories = await productCategories(db, shopId);
 
   // The configuration is chosen the way it would be in service: on history alone. The period before
   // the cut is split the same way again, and the test period after the cut plays no part in it.
   const selectionCut = Math.round(span.first + DEFAULT_TRAIN_SHARE * (cutoff - span.first));
-  const selected = selectConfig(all, selectionCut, cutoff);
+  const selected = selectConfig(all, selectionCut, cutoff, categories);
 
   const split = splitAt(all, cutoff, Number.POSITIVE_INFINITY);
-  const trained = train(split.histories, split.train, cutoff);
+  const trained = train(split.histories, split.train, cutoff, categories);
   const models: Recommender[] = [
     popularityRecommender(trained.popular),
     recommenderFor(trained, { scorer: "item-knn", blend: null }),
@@ -88,9 +95,14 @@ export async function evaluateRecommenders(
 }
 
 /** The candidate with the best NDCG@10 (then Recall@20) on purchases between the two cuts. */
-export function selectConfig(all: Interaction[], trainBefore: number, testBefore: number): ModelConfig {
+export function selectConfig(
+  all: Interaction[],
+  trainBefore: number,
+  testBefore: number,
+  categories: Map<number, string>,
+): ModelConfig {
   const split = splitAt(all, trainBefore, testBefore);
-  const trained = train(split.histories, split.train, trainBefore);
+  const trained = train(split.histories, split.train, trainBefore, categories);
   let best = CANDIDATES[0];
   let bestScore: ModelScore | null = null;
   for (const config of CANDIDATES) {

@@ -106,3 +106,19 @@ export function byCustomer(rows: Interaction[]): Map<number, Interaction[]> {
   }
   return grouped;
 }
+
+/** Product → its top-level category ("スキンケア" of "スキンケア/化粧水"), for products that have one. */
+export async function productCategories(db: Db, shopId: number): Promise<Map<number, string>> {
+  const rows = await db
+    .selectFrom("products")
+    .select(["id", "category_path"])
+    .where("shop_id", "=", shopId)
+    .where("category_path", "is not", null)
+    .execute();
+  const out = new Map<number, string>();
+  for (const r of rows) {
+    const top = String(r.category_path).split(/\s*[/>]\s*/)[0];
+    if (top) out.set(Number(r.id), top);
+  }
+  return out;
+}

@@ -74,11 +74,15 @@ export interface HybridParts {
   /** Without: the similarity scores alone (no re-purchase timing, no exclusions, no popularity). */
   repurchase?: Map<number, RepurchaseProfile>;
   blend?: Blend;
+  /** Product → top-level category: customers who have bought nothing yet get what is selling now in
+   * the categories they looked at. */
+  categories?: Map<number, string>;
 }
 
 export function hybridRecommender(name: string, parts: HybridParts): Recommender {
   const blend = parts.blend ?? ADDITIVE_BLEND;
   const rank = new Map(parts.popular.ranked.map((p, i) => [p, i]));
+  const trendingIn = trendingByCategory(parts.popular, parts.categories);
   return {
     name,
     recommend(history, k) {
@@ -94,17 +98,37 @@ export function hybridRecommender(name: string, parts: HybridParts): Recommender
         scores = new Map([...similarity.keys()].map((p) => [p, norm(p)]));
       } else {
         const due = repurchaseDue(history, parts.asOf, parts.repurchase, excluded);
+        scores = new Map<number, number>();
         if (blend.kind === "additive") {
-          scores = new Map([...similarity.keys()].map((p) => [p, norm(p)]));
+          for (const p of similarity.keys()) scores.set(p, norm(p));
           for (const [p, d] of due) scores.set(p, (scores.get(p) ?? 0) + blend.repurchase * d);
-          for (const [p, r] of rank) {
-            scores.set(p, (scores.get(p) ?? 0) + blend.popularity * (1 + r) ** -blend.popularityExponent);
+          if (due.size === 0 && excluded.size === 0) {
+            // Nothing bought yet: what sells now in the categories the customer looked at, by how much
+            // of their attention each category had.
+            for (const [category, interest] of interests(vector, parts.categories)) {
+              for (const [i, p] of (trendingIn.get(category) ?? []).entries()) {
+                const bonus = blend.popularity * interest * (1 + i) ** -blend.popularityExponent;
+                scores.set(p, (scores.get(p) ?? 0) + bonus);
+              }
+            }
           }
+          const prior = (r: number) => blend.popularity * (1 + r) ** -blend.popularityExponent;
+          withPopularity(scores, rank, parts.popular.ranked, excluded, k, (s, r) => s + prior(r), prior);
         } else {
-          scores = new Map();
-          for (const [p, share] of parts.popular.share) {
-            scores.set(p, share * (1 + blend.similarity * norm(p) + blend.repurchase * (due.get(p) ?? 0)));
-          }
+          const share = (p: number) => parts.popular.share.get(p) ?? 0;
+          const lift = (p: number) => 1 + blend.similarity * norm(p) + blend.repurchase * (due.get(p) ?? 0);
+          for (const p of [...similarity.keys(), ...due.keys()])
+            if (share(p) > 0) scores.set(p, share(p) * lift(p));
+          const top = parts.popular.ranked.filter((p) => share(p) > 0);
+          withPopularity(
+            scores,
+            rank,
+            top,
+            new Set([...excluded, ...scores.keys()]),
+            k,
+            (s) => s,
+            (r) => share(top[r]),
+          );
         }
       }
       const ranked = [...scores]
@@ -144,4 +168,68 @@ function repurchaseDue(
     due.set(productId, profile.rate * dueness((asOf - last) / DAY_MS, profile.cycleDays));
   }
   return due;
+}
+
+/** Per category, the products selling now (last 30 days), most first; the 20 strongest. */
+function trendingByCategory(popular: Popularity, categories?: Map<number, string>): Map<string, number[]> {
+  const lists = new Map<string, Array<[number, number]>>();
+  if (!categories) return new Map();
+  for (const [p, t] of popular.trending) {
+    const category = categories.get(p);
+    if (category === undefined) continue;
+    const list = lists.get(category) ?? [];
+    list.push([p, t]);
+    lists.set(category, list);
+  }
+  return new Map(
+    [...lists].map(([c, list]) => [
+      c,
+      list
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, 20)
+        .map(([p]) => p),
+    ]),
+  );
+}
+
+/** The customer's categories by their share of the history's weight. */
+function interests(vector: Map<number, number>, categories?: Map<number, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!categories) return out;
+  let total = 0;
+  for (const [p, w] of vector) {
+    const c = categories.get(p);
+    if (c === undefined) continue;
+    out.set(c, (out.get(c) ?? 0) + w);
+    total += w;
+  }
+  for (const [c, w] of out) out.set(c, w / total);
+  return out;
+}
+
+/**
+ * Adds popularity to a customer's scores without visiting the whole catalogue: products already scored
+ * get `combine(score, rank)`; of the others, whose score is popularity alone (falling with rank), only
+ * the best `k` not excluded can reach the top k, so only those are added (`alone(index in order)`).
+ */
+function withPopularity(
+  scores: Map<number, number>,
+  rank: Map<number, number>,
+  order: number[],
+  skip: Set<number>,
+  k: number,
+  combine: (score: number, rank: number) => number,
+  alone: (index: number) => number,
+): void {
+  for (const [p, s] of scores) {
+    const r = rank.get(p);
+    if (r !== undefined) scores.set(p, combine(s, r));
+  }
+  let added = 0;
+  for (const [i, p] of order.entries()) {
+    if (added >= k) break;
+    if (scores.has(p) || skip.has(p)) continue;
+    scores.set(p, alone(i));
+    added++;
+  }
 }

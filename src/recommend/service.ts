@@ -3,11 +3,12 @@
 // storefront behaviour changed since, against the stored model, without retraining. Lists are read by
 // templates, the LINE carousel and the API, with stock checked on the way out.
 import { toIso } from "../core/clock.js";
+import { ValidationError } from "../core/errors.js";
 import { anyOf, chunk, type Db, fromJson, inTransaction, selectIn, toJson } from "../db/index.js";
 import { type ProductCard, popularProducts } from "../messaging/render/recommendations.js";
 import { easeNeighbours } from "./ease.js";
 import { DEFAULT_TRAIN_SHARE, selectConfig } from "./evaluate.js";
-import { byCustomer, loadInteractions, purchaseSpan } from "./interactions.js";
+import { byCustomer, loadInteractions, productCategories, purchaseSpan } from "./interactions.js";
 import { DEFAULT_KNN_OPTIONS, type Neighbours } from "./item-knn.js";
 import { hybridRecommender, knnScorer, type Recommender } from "./models.js";
 import type { Popularity } from "./popularity.js";
@@ -28,6 +29,8 @@ export interface ServingModel {
   neighbours: Neighbours;
   repurchase: Map<number, RepurchaseProfile>;
   popular: Popularity;
+  /** Product → top-level category (read from the catalogue, not stored with the model). */
+  categories: Map<number, string>;
 }
 
 interface Cursor {
@@ -53,7 +56,31 @@ export function servingRecommender(model: ServingModel, now: number): Recommende
     popular: model.popular,
     repurchase: model.repurchase,
     blend: model.config.blend ?? undefined,
+    categories: model.categories,
   });
+}
+
+/**
+ * The rebuild holds a shop's interactions in memory as objects (about 650 bytes each, measured): above
+ * this many it would pass the memory a Node process gets, so it refuses instead of crashing the process
+ * it runs in. Streaming the history into typed arrays is what lifts this limit (issue 5).
+ */
+export const MAX_REBUILD_INTERACTIONS = 4_000_000;
+
+/** Order lines and product signals (views, cart adds, favourites) of the shop's customers. */
+export async function interactionCount(db: Db, shopId: number): Promise<number> {
+  const lines = await db
+    .selectFrom("order_items")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("shop_id", "=", shopId)
+    .executeTakeFirstOrThrow();
+  const signals = await db
+    .selectFrom("events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("shop_id", "=", shopId)
+    .where("type", "in", ["product_view", "cart_add", "favourite"])
+    .executeTakeFirstOrThrow();
+  return Number(lines.n) + Number(signals.n);
 }
 
 export async function rebuildRecommendations(
@@ -61,21 +88,34 @@ export async function rebuildRecommendations(
   shopId: number,
   options: { now: Date; onProgress?: (done: number, total: number, label: string) => void },
 ): Promise<RebuildReport> {
+  const size = await interactionCount(db, shopId);
+  if (size > MAX_REBUILD_INTERACTIONS) {
+    throw ValidationError.field(
+      "shop",
+      `has ${size} order lines and product signals; the recommendation rebuild takes at most ${MAX_REBUILD_INTERACTIONS} for now`,
+    );
+  }
   const started = performance.now();
   // Models read what happened before their moment: one ms past now takes in what happened just now.
   const now = options.now.getTime() + 1;
   const cursor = await currentCursor(db, shopId);
   options.onProgress?.(0, 1, "reading history");
   const all = await loadInteractions(db, shopId, { before: now });
+  const categories = await productCategories(db, shopId);
   const span = await purchaseSpan(db, shopId);
   // Picked as the evaluation picks it: trained on the first 80% of the history, measured on the rest.
   const config =
     span && span.last > span.first
-      ? selectConfig(all, Math.round(span.first + DEFAULT_TRAIN_SHARE * (span.last - span.first)), now)
+      ? selectConfig(
+          all,
+          Math.round(span.first + DEFAULT_TRAIN_SHARE * (span.last - span.first)),
+          now,
+          categories,
+        )
       : CANDIDATES[0];
   const histories = byCustomer(all);
   options.onProgress?.(0, 1, "training");
-  const trained = train(histories, all, now);
+  const trained = train(histories, all, now, categories);
   const neighbours =
     config.scorer === "ease" && trained.ease
       ? easeNeighbours(trained.ease, STORED_NEIGHBOURS)
@@ -85,6 +125,7 @@ export async function rebuildRecommendations(
     neighbours,
     repurchase: trained.repurchase,
     popular: trained.popular,
+    categories,
   };
   await storeModel(db, shopId, model, options.now, cursor);
 
@@ -291,6 +332,7 @@ async function storeModel(db: Db, shopId: number, model: ServingModel, now: Date
       cycle_days: profile?.cycleDays ?? null,
       popularity_rank: rank.get(productId) ?? null,
       popularity_share: model.popular.share.get(productId) ?? 0,
+      trending_share: model.popular.trending.get(productId) ?? 0,
     };
   });
   await inTransaction(db, async (trx) => {
@@ -331,6 +373,7 @@ export async function loadServingModel(db: Db, shopId: number): Promise<ServingM
   const neighbours: Neighbours = new Map();
   const repurchase = new Map<number, RepurchaseProfile>();
   const share = new Map<number, number>();
+  const trending = new Map<number, number>();
   const ranked: Array<[number, number]> = [];
   for (const r of rows) {
     const id = Number(r.product_id);
@@ -343,6 +386,7 @@ export async function loadServingModel(db: Db, shopId: number): Promise<ServingM
     );
     repurchase.set(id, { rate: r.repurchase_rate, cycleDays: r.cycle_days, buyers: 0 });
     if (r.popularity_share > 0) share.set(id, r.popularity_share);
+    if (r.trending_share > 0) trending.set(id, r.trending_share);
     if (r.popularity_rank !== null) ranked.push([id, r.popularity_rank]);
   }
   ranked.sort((a, b) => a[1] - b[1]);
@@ -350,7 +394,8 @@ export async function loadServingModel(db: Db, shopId: number): Promise<ServingM
     config: fromJson<ModelConfig>(head.config),
     neighbours,
     repurchase,
-    popular: { ranked: ranked.map(([id]) => id), share },
+    popular: { ranked: ranked.map(([id]) => id), share, trending },
+    categories: await productCategories(db, shopId),
   };
   modelCache.set(shopId, { trainedAt: head.trained_at, model });
   return model;
@@ -422,9 +467,21 @@ export async function keepRecommendationsCurrent(db: Db, now: Date): Promise<num
   for (const shop of shops) {
     const shopId = Number(shop.id);
     const stale = !shop.trained_at || now.getTime() - Date.parse(shop.trained_at) >= REBUILD_EVERY_MS;
-    if (stale) {
-      if (await purchaseSpan(db, shopId)) await rebuildRecommendations(db, shopId, { now });
-    } else refreshed += await refreshRecommendations(db, shopId, now);
+    if (!stale) {
+      refreshed += await refreshRecommendations(db, shopId, now);
+      continue;
+    }
+    // Too large for now: such a shop keeps best sellers, and is not counted again every round.
+    const tooLarge = tooLargeUntil.get(shopId);
+    if (tooLarge !== undefined && now.getTime() < tooLarge) continue;
+    if (!(await purchaseSpan(db, shopId))) continue;
+    if ((await interactionCount(db, shopId)) > MAX_REBUILD_INTERACTIONS) {
+      tooLargeUntil.set(shopId, now.getTime() + REBUILD_EVERY_MS);
+      continue;
+    }
+    await rebuildRecommendations(db, shopId, { now });
   }
   return refreshed;
 }
+
+const tooLargeUntil = new Map<number, number>();

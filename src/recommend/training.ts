@@ -52,11 +52,18 @@ export interface Trained {
   neighbours: Neighbours;
   ease: EaseModel | null;
   repurchase: Map<number, RepurchaseProfile>;
+  categories: Map<number, string>;
 }
 
-export function train(histories: Map<number, Interaction[]>, rows: Interaction[], asOf: number): Trained {
+export function train(
+  histories: Map<number, Interaction[]>,
+  rows: Interaction[],
+  asOf: number,
+  categories: Map<number, string>,
+): Trained {
   return {
     asOf,
+    categories,
     popular: popularity(rows, asOf, POPULARITY_WINDOW_DAYS),
     neighbours: trainItemKnn(histories, asOf, DEFAULT_KNN_OPTIONS),
     ease: trainEase(histories, asOf, DEFAULT_KNN_OPTIONS, EASE_LAMBDA),
@@ -75,6 +82,8 @@ export function recommenderFor(trained: Trained, config: ModelConfig): Recommend
     scorer,
     knnOptions: DEFAULT_KNN_OPTIONS,
     popular: trained.popular,
-    ...(config.blend ? { repurchase: trained.repurchase, blend: config.blend } : {}),
+    ...(config.blend
+      ? { repurchase: trained.repurchase, blend: config.blend, categories: trained.categories }
+      : {}),
   });
 }

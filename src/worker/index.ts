@@ -55,17 +55,27 @@ export const JOBS: Job[] = [
   },
 ];
 
-/** Runs every job until none has work left. Returns the items handled per job. */
+/**
+ * Runs every job until none has work left. Returns the items handled per job. A job that fails does not
+ * hold the others up (a broken recommendation rebuild must not stop scenario steps): the round goes on
+ * and the failures are thrown together at its end.
+ */
 export async function drainJobs(db: Db, clock: Clock, jobs: Job[] = JOBS): Promise<Record<string, number>> {
   const handled: Record<string, number> = {};
+  const failures: Error[] = [];
   for (const job of jobs) {
     handled[job.name] = 0;
-    for (;;) {
-      const n = await job.runBatch(db, clock);
-      handled[job.name] += n;
-      if (n === 0) break;
+    try {
+      for (;;) {
+        const n = await job.runBatch(db, clock);
+        handled[job.name] += n;
+        if (n === 0) break;
+      }
+    } catch (err) {
+      failures.push(new Error(`job ${job.name} failed: ${(err as Error).message}`, { cause: err }));
     }
   }
+  if (failures.length > 0) throw new AggregateError(failures, failures.map((f) => f.message).join("; "));
   return handled;
 }
 

@@ -112,16 +112,18 @@ describe("kizuna recommend evaluate on the demo shop", { timeout: 180_000 }, () 
   afterAll(() => t.cleanup());
 
   it("beats popularity's HR@10 by half again at least", async () => {
-    const demo = await runCli(["demo", "--customers", "2000", "--seed", "1"], t.env);
+    // 10,000 customers, the demo's default: smaller demo shops score noisier (at 2,000 the ratio moved
+    // between 1.49 and 1.56 with the moment the demo was generated, its history being relative to now).
+    const demo = await runCli(["demo", "--customers", "10000", "--seed", "1"], t.env);
     expect(demo.code, demo.stderr).toBe(0);
     const run = await runCli(["recommend", "evaluate", "--json"], t.env);
     expect(run.code, run.stderr).toBe(0);
     const evaluation = JSON.parse(run.stdout.trim().split("\n").pop()!) as Evaluation;
     const byName = new Map(evaluation.results.map((r) => [r.name, r]));
-    expect(evaluation.customers).toBeGreaterThan(200);
+    expect(evaluation.customers).toBeGreaterThan(1_000);
     const popularity = byName.get("popularity")!;
     const kizuna = byName.get("kizuna")!;
-    console.log(`demo shop, 2,000 customers: ${JSON.stringify(evaluation)}`);
+    console.log(`demo shop, 10,000 customers: ${JSON.stringify(evaluation)}`);
     expect(kizuna.hr_at_10).toBeGreaterThanOrEqual(1.5 * popularity.hr_at_10);
     expect(kizuna.ndcg_at_10).toBeGreaterThan(popularity.ndcg_at_10);
     expect(kizuna.recall_at_20).toBeGreaterThan(popularity.recall_at_20);

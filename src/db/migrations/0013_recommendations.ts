@@ -30,6 +30,8 @@ export const recommendations: EngineMigration = {
       .addColumn("popularity_rank", "integer")
       /** Recent buyers relative to the best seller's, 0..1. */
       .addColumn("popularity_share", "double precision", (c) => c.notNull())
+      /** The same over the last 30 days (what sells now). */
+      .addColumn("trending_share", "double precision", (c) => c.notNull())
       .addPrimaryKeyConstraint("recommendation_products_pk", ["shop_id", "product_id"])
       .execute();
     await db.schema

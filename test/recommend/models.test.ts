@@ -1,0 +1,83 @@
+// The blend's rules on hand-made histories: a customer who has bought nothing yet is shown what sells
+// now in the categories they looked at; one who bought a durable is not shown it again; a re-buyable
+// product comes back when it is due, not the day after.
+import { describe, expect, it } from "vitest";
+import type { Interaction } from "../../src/recommend/interactions.js";
+import { DEFAULT_KNN_OPTIONS } from "../../src/recommend/item-knn.js";
+import { hybridRecommender, knnScorer } from "../../src/recommend/models.js";
+import { popularity } from "../../src/recommend/popularity.js";
+import { learnRepurchase } from "../../src/recommend/repurchase.js";
+
+const DAY = 86_400_000;
+const NOW = Date.parse("2026-06-01T00:00:00.000Z");
+const [GREEN, BLACK, OOLONG, TEAPOT] = [1, 2, 3, 4];
+const MUGS = Array.from({ length: 10 }, (_, i) => 100 + i);
+const categories = new Map<number, string>([
+  [GREEN, "お茶"],
+  [BLACK, "お茶"],
+  [OOLONG, "お茶"],
+  [TEAPOT, "茶器"],
+  ...MUGS.map((m) => [m, "雑貨"] as [number, string]),
+]);
+
+function world() {
+  const rows: Interaction[] = [];
+  const buy = (customerId: number, productId: number, daysAgo: number) =>
+    rows.push({ customerId, productId, at: NOW - daysAgo * DAY, kind: "purchase" });
+  let customer = 1;
+  // Mugs are the best sellers; green tea sells now, black a little; tea drinkers re-buy green monthly.
+  for (const mug of MUGS) for (let i = 0; i < 20; i++) buy(customer++, mug, 5 + (i % 20));
+  for (let i = 0; i < 6; i++) {
+    const c = customer++;
+    buy(c, GREEN, 95);
+    buy(c, GREEN, 65);
+    buy(c, GREEN, 35);
+    buy(c, GREEN, 5);
+    buy(c, TEAPOT, 95);
+  }
+  for (let i = 0; i < 2; i++) buy(customer++, BLACK, 3);
+  rows.sort((a, b) => a.at - b.at);
+  const histories = new Map<number, Interaction[]>();
+  for (const r of rows) histories.set(r.customerId, [...(histories.get(r.customerId) ?? []), r]);
+  return { rows, histories };
+}
+
+function recommender() {
+  const { rows, histories } = world();
+  return hybridRecommender("test", {
+    asOf: NOW,
+    scorer: knnScorer(new Map()),
+    knnOptions: DEFAULT_KNN_OPTIONS,
+    popular: popularity(rows, NOW, 90),
+    repurchase: learnRepurchase(histories),
+    // The blend the demo shop's history picks: re-purchase timing weighs most.
+    blend: { kind: "additive", repurchase: 6, popularity: 0.5, popularityExponent: 0.5 },
+    categories,
+  });
+}
+
+describe("the recommendation blend", () => {
+  it("shows a customer who only looked at a tea what tea sells now, before the best-selling mugs", () => {
+    const list = recommender().recommend(
+      [{ customerId: 999, productId: OOLONG, at: NOW - DAY, kind: "view" }],
+      5,
+    );
+    expect(list[0]).toBe(GREEN);
+    expect(list.slice(0, 3)).toContain(BLACK);
+  });
+
+  it("does not offer a durable again, and offers a re-buyable product when it is due", () => {
+    const r = recommender();
+    const boughtAMonthAgo: Interaction[] = [
+      { customerId: 998, productId: TEAPOT, at: NOW - 31 * DAY, kind: "purchase" },
+      { customerId: 998, productId: GREEN, at: NOW - 31 * DAY, kind: "purchase" },
+    ];
+    const due = r.recommend(boughtAMonthAgo, 5);
+    expect(due).not.toContain(TEAPOT);
+    expect(due[0]).toBe(GREEN);
+    const boughtYesterday = boughtAMonthAgo.map((i) => ({ ...i, at: NOW - DAY }));
+    const early = r.recommend(boughtYesterday, 5);
+    expect(early).not.toContain(TEAPOT);
+    expect(early[0]).not.toBe(GREEN);
+  });
+});
