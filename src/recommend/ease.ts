@@ -2,9 +2,8 @@
 // weight matrix learned in closed form, B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹ and X the
 // customers' weighted histories. Where item-kNN scores each pair of products on its own, EASE weighs a
 // product's co-occurrences against each other (a product bought with everything says little). It needs
-// a dense n × n inverse, so it is for catalogues of a few thousand products at most.
-import type { Interaction } from "./interactions.js";
-import { customerVector, type ItemKnnOptions, type Neighbours } from "./item-knn.js";
+// a dense n × n inverse, so it is for catalogues of up to EASE_MAX_PRODUCTS (1,000) products.
+import type { IndexedVectors, Neighbours } from "./item-knn.js";
 
 export interface EaseModel {
   /** Product id of each row/column. */
@@ -22,28 +21,7 @@ export const EASE_MAX_PRODUCTS = 1_000;
 /** The L2 penalty: larger trusts rare co-occurrences less. */
 export const EASE_LAMBDA = 50;
 
-export function trainEase(
-  histories: Map<number, Interaction[]>,
-  asOf: number,
-  vectorOptions: ItemKnnOptions,
-  lambda: number,
-): EaseModel | null {
-  const index = new Map<number, number>();
-  const ids: number[] = [];
-  const vectors: Array<Array<[number, number]>> = [];
-  for (const rows of histories.values()) {
-    const entries: Array<[number, number]> = [];
-    for (const [productId, w] of customerVector(rows, asOf, vectorOptions)) {
-      let i = index.get(productId);
-      if (i === undefined) {
-        i = ids.length;
-        index.set(productId, i);
-        ids.push(productId);
-      }
-      entries.push([i, w]);
-    }
-    vectors.push(entries);
-  }
+export function trainEase({ ids, index, vectors }: IndexedVectors, lambda: number): EaseModel | null {
   const n = ids.length;
   if (n === 0 || n > EASE_MAX_PRODUCTS) return null;
   const g = new Float64Array(n * n);

@@ -2,7 +2,7 @@
 // or returned) and storefront signals about products (views, cart adds, favourites), as compact rows
 // in time order. Read in one pass per source; the models work on these arrays, not on the database.
 import { sql } from "kysely";
-import { chunk, type Db } from "../db/index.js";
+import { type Db, selectIn } from "../db/index.js";
 
 export type InteractionKind = "purchase" | "cart" | "favourite" | "view";
 
@@ -24,25 +24,15 @@ const EVENT_KINDS: Record<string, InteractionKind> = {
 export async function loadInteractions(
   db: Db,
   shopId: number,
-  options: { before?: number; withEvents?: boolean; customerIds?: number[] } = {},
+  options: { before?: number; customerIds?: number[] } = {},
 ): Promise<Interaction[]> {
-  if (options.customerIds) {
-    const { customerIds, ...rest } = options;
-    const parts = await Promise.all(
-      chunk(customerIds, 500).map((ids) => loadSome(db, shopId, { ...rest, customerIds: ids })),
-    );
-    return parts.flat().sort((a, b) => a.at - b.at);
-  }
-  return loadSome(db, shopId, options);
+  if (!options.customerIds) return loadSome(db, shopId, options.before);
+  const rows = await selectIn(db, options.customerIds, (ids) => loadSome(db, shopId, options.before, ids));
+  return rows.sort((a, b) => a.at - b.at);
 }
 
-async function loadSome(
-  db: Db,
-  shopId: number,
-  options: { before?: number; withEvents?: boolean; customerIds?: number[] },
-): Promise<Interaction[]> {
-  const only = options.customerIds;
-  const before = options.before === undefined ? null : new Date(options.before).toISOString();
+async function loadSome(db: Db, shopId: number, beforeMs?: number, only?: number[]): Promise<Interaction[]> {
+  const before = beforeMs === undefined ? null : new Date(beforeMs).toISOString();
   const purchases = await db
     .selectFrom("orders")
     .innerJoin("order_items", "order_items.order_id", "orders.id")
@@ -60,25 +50,23 @@ async function loadSome(
     at: Date.parse(String(p.ordered_at)),
     kind: "purchase",
   }));
-  if (options.withEvents !== false) {
-    const events = await db
-      .selectFrom("events")
-      .select(["customer_id", "product_id", "type", "occurred_at"])
-      .where("shop_id", "=", shopId)
-      .where("type", "in", Object.keys(EVENT_KINDS) as Array<"product_view" | "cart_add" | "favourite">)
-      .where("customer_id", "is not", null)
-      .where("product_id", "is not", null)
-      .$if(only !== undefined, (qb) => qb.where("customer_id", "in", only!))
-      .$if(before !== null, (qb) => qb.where("occurred_at", "<", before!))
-      .execute();
-    for (const e of events) {
-      rows.push({
-        customerId: Number(e.customer_id),
-        productId: Number(e.product_id),
-        at: Date.parse(String(e.occurred_at)),
-        kind: EVENT_KINDS[e.type],
-      });
-    }
+  const events = await db
+    .selectFrom("events")
+    .select(["customer_id", "product_id", "type", "occurred_at"])
+    .where("shop_id", "=", shopId)
+    .where("type", "in", Object.keys(EVENT_KINDS) as Array<"product_view" | "cart_add" | "favourite">)
+    .where("customer_id", "is not", null)
+    .where("product_id", "is not", null)
+    .$if(only !== undefined, (qb) => qb.where("customer_id", "in", only!))
+    .$if(before !== null, (qb) => qb.where("occurred_at", "<", before!))
+    .execute();
+  for (const e of events) {
+    rows.push({
+      customerId: Number(e.customer_id),
+      productId: Number(e.product_id),
+      at: Date.parse(String(e.occurred_at)),
+      kind: EVENT_KINDS[e.type],
+    });
   }
   rows.sort((a, b) => a.at - b.at);
   return rows;

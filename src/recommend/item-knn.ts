@@ -41,30 +41,48 @@ export function customerVector(
   return new Map([...weights].sort((a, b) => b[1] - a[1]).slice(0, max));
 }
 
-export function trainItemKnn(
+/** Every customer's weighted vector over dense product indices: what item-kNN and EASE both train on. */
+export interface IndexedVectors {
+  /** Product id of each index. */
+  ids: number[];
+  index: Map<number, number>;
+  /** Per customer: [product index, weight] pairs. */
+  vectors: Array<Array<[number, number]>>;
+}
+
+export function indexVectors(
   histories: Map<number, Interaction[]>,
   asOf: number,
   options: ItemKnnOptions = DEFAULT_KNN_OPTIONS,
-): Neighbours {
-  // Dense indices so a pair is one number key.
+): IndexedVectors {
   const index = new Map<number, number>();
   const ids: number[] = [];
-  const norms: number[] = [];
-  const dots = new Map<number, number>();
+  const vectors: Array<Array<[number, number]>> = [];
   for (const rows of histories.values()) {
-    const vector = customerVector(rows, asOf, options);
     const entries: Array<[number, number]> = [];
-    for (const [productId, w] of vector) {
+    for (const [productId, w] of customerVector(rows, asOf, options)) {
       let i = index.get(productId);
       if (i === undefined) {
         i = ids.length;
         index.set(productId, i);
         ids.push(productId);
-        norms.push(0);
       }
-      norms[i] += w * w;
       entries.push([i, w]);
     }
+    vectors.push(entries);
+  }
+  return { ids, index, vectors };
+}
+
+export function trainItemKnn(
+  { ids, vectors }: IndexedVectors,
+  options: ItemKnnOptions = DEFAULT_KNN_OPTIONS,
+): Neighbours {
+  const norms = new Float64Array(ids.length);
+  // Pairs keyed by one number: i * 2^20 + j, i < j.
+  const dots = new Map<number, number>();
+  for (const entries of vectors) {
+    for (const [i, w] of entries) norms[i] += w * w;
     for (let a = 0; a < entries.length; a++) {
       for (let b = a + 1; b < entries.length; b++) {
         const [i, wi] = entries[a];

@@ -124,10 +124,10 @@ export function hybridRecommender(name: string, parts: HybridParts): Recommender
             scores,
             rank,
             top,
-            new Set([...excluded, ...scores.keys()]),
+            excluded,
             k,
             (s) => s,
-            (r) => share(top[r]),
+            (i) => share(top[i]),
           );
         }
       }
@@ -172,8 +172,8 @@ function repurchaseDue(
 
 /** Per category, the products selling now (last 30 days), most first; the 20 strongest. */
 function trendingByCategory(popular: Popularity, categories?: Map<number, string>): Map<string, number[]> {
-  const lists = new Map<string, Array<[number, number]>>();
   if (!categories) return new Map();
+  const lists = new Map<string, Array<[number, number]>>();
   for (const [p, t] of popular.trending) {
     const category = categories.get(p);
     if (category === undefined) continue;

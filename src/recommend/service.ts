@@ -5,7 +5,7 @@
 import { toIso } from "../core/clock.js";
 import { ValidationError } from "../core/errors.js";
 import { anyOf, chunk, type Db, fromJson, inTransaction, selectIn, toJson } from "../db/index.js";
-import { type ProductCard, popularProducts } from "../messaging/render/recommendations.js";
+import { type ProductCard, popularProducts, productCards } from "../messaging/render/recommendations.js";
 import { easeNeighbours } from "./ease.js";
 import { DEFAULT_TRAIN_SHARE, selectConfig } from "./evaluate.js";
 import { byCustomer, loadInteractions, productCategories, purchaseSpan } from "./interactions.js";
@@ -21,6 +21,8 @@ export const LIST_LENGTH = 30;
 export const STORED_NEIGHBOURS = 50;
 /** Customers recomputed per incremental pass at most; the rest wait for the next pass. */
 const REFRESH_BATCH = 5_000;
+/** Lists are served with stock checked then: it changes by the minute. */
+const IN_STOCK = { inStockOnly: true };
 const WRITE_BATCH = 500;
 
 /** What serving needs of a trained model; stored in recommendation_products and read back. */
@@ -229,7 +231,7 @@ export async function recommendationsFor(
   const missing = customerIds.filter((id) => !stored.has(id));
   if (missing.length > 0) {
     const fallback = await bestSellerIds(db, shopId, LIST_LENGTH, now);
-    const cards = await inStockCards(db, shopId, fallback);
+    const cards = await productCards(db, shopId, fallback, IN_STOCK);
     const best = fallback.flatMap((id) => cards.get(id) ?? []).slice(0, limit);
     for (const id of missing) stored.set(id, best);
   }
@@ -254,7 +256,7 @@ export async function storedRecommendations(
   const lists = new Map(rows.map((r) => [Number(r.customer_id), fromJson<number[]>(r.products)]));
   const wanted = new Set<number>();
   for (const list of lists.values()) for (const p of list) wanted.add(p);
-  const cards = await inStockCards(db, shopId, [...wanted]);
+  const cards = await productCards(db, shopId, [...wanted], IN_STOCK);
   const out = new Map<number, ProductCard[]>();
   for (const [customerId, ids] of lists) {
     out.set(customerId, ids.flatMap((id) => cards.get(id) ?? []).slice(0, limit));
@@ -289,7 +291,7 @@ export async function relatedProducts(
     .limit(LIST_LENGTH)
     .execute();
   const togetherIds = pairs.map((p) => Number(p.product_a === productId ? p.product_b : p.product_a));
-  const cards = await inStockCards(db, shopId, [...similarIds, ...togetherIds]);
+  const cards = await productCards(db, shopId, [...similarIds, ...togetherIds], IN_STOCK);
   const pick = (ids: number[]) =>
     ids
       .filter((id) => id !== productId)
@@ -435,19 +437,6 @@ async function bestSellerIds(db: Db, shopId: number, limit: number, now: Date): 
     .execute();
   if (rows.length > 0) return rows.map((r) => Number(r.product_id));
   return (await popularProducts(db, shopId, now, limit)).map((p) => p.id);
-}
-
-async function inStockCards(db: Db, shopId: number, ids: number[]): Promise<Map<number, ProductCard>> {
-  const rows = await selectIn(db, [...new Set(ids)], (slice) =>
-    db
-      .selectFrom("products")
-      .select(["id", "sku", "name", "price", "currency", "url", "image_url"])
-      .where("shop_id", "=", shopId)
-      .where(anyOf(db, "id", slice))
-      .where((eb) => eb.or([eb("stock", "is", null), eb("stock", ">", 0)]))
-      .execute(),
-  );
-  return new Map(rows.map((r) => [Number(r.id), r]));
 }
 
 /** A model older than this is retrained by the worker; in between, lists are refreshed incrementally. */

@@ -2,7 +2,7 @@
 // catalogues) and re-purchase profiles, and the configurations that combine them.
 import { EASE_LAMBDA, type EaseModel, easeScores, trainEase } from "./ease.js";
 import type { Interaction } from "./interactions.js";
-import { DEFAULT_KNN_OPTIONS, type Neighbours, trainItemKnn } from "./item-knn.js";
+import { DEFAULT_KNN_OPTIONS, indexVectors, type Neighbours, trainItemKnn } from "./item-knn.js";
 import {
   ADDITIVE_BLEND,
   ANCHORED_BLEND,
@@ -61,12 +61,13 @@ export function train(
   asOf: number,
   categories: Map<number, string>,
 ): Trained {
+  const vectors = indexVectors(histories, asOf, DEFAULT_KNN_OPTIONS);
   return {
     asOf,
     categories,
     popular: popularity(rows, asOf, POPULARITY_WINDOW_DAYS),
-    neighbours: trainItemKnn(histories, asOf, DEFAULT_KNN_OPTIONS),
-    ease: trainEase(histories, asOf, DEFAULT_KNN_OPTIONS, EASE_LAMBDA),
+    neighbours: trainItemKnn(vectors, DEFAULT_KNN_OPTIONS),
+    ease: trainEase(vectors, EASE_LAMBDA),
     repurchase: learnRepurchase(histories),
   };
 }

@@ -9,11 +9,10 @@ import { type Evaluation, scoreList } from "../../src/recommend/index.js";
 import { createShop } from "../../src/shops/index.js";
 import { runCli } from "../support/cli.js";
 import { createTestDb, type TestDb } from "../support/db.js";
+import { DAY, orderBook } from "./support.js";
 
-const DAY = 86_400_000;
 const NOW = Date.parse("2026-06-01T00:00:00.000Z");
 const CUTOFF = new Date(NOW - 60 * DAY).toISOString();
-const at = (daysAgo: number) => new Date(NOW - daysAgo * DAY).toISOString();
 
 describe("kizuna recommend evaluate", { timeout: 120_000 }, () => {
   let t: TestDb;
@@ -23,14 +22,7 @@ describe("kizuna recommend evaluate", { timeout: 120_000 }, () => {
     t = await createTestDb();
     const clock = new ManualClock(new Date(NOW).toISOString());
     const { shop } = await createShop(t.db, clock, { name: "Tea shop", currency: "JPY" });
-    const orders: Parameters<typeof upsertOrders>[4] = [];
-    const order = (customer: string, daysAgo: number, skus: string[]) =>
-      orders.push({
-        externalId: `${customer}-${daysAgo}`,
-        customerId: customer,
-        orderedAt: at(daysAgo),
-        items: skus.map((sku) => ({ sku, quantity: 1, unitPrice: 1000 })),
-      });
+    const { orders, order } = orderBook(NOW);
     for (let i = 1; i <= 20; i++) {
       const c = `T${i}`;
       order(c, 150, i <= 10 ? ["TEA-LEAF", "TEA-POT", "TEA-CUP"] : ["TEA-LEAF", "TEA-POT"]);

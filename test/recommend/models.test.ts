@@ -7,8 +7,8 @@ import { DEFAULT_KNN_OPTIONS } from "../../src/recommend/item-knn.js";
 import { hybridRecommender, knnScorer } from "../../src/recommend/models.js";
 import { popularity } from "../../src/recommend/popularity.js";
 import { learnRepurchase } from "../../src/recommend/repurchase.js";
+import { DAY } from "./support.js";
 
-const DAY = 86_400_000;
 const NOW = Date.parse("2026-06-01T00:00:00.000Z");
 const [GREEN, BLACK, OOLONG, TEAPOT] = [1, 2, 3, 4];
 const MUGS = Array.from({ length: 10 }, (_, i) => 100 + i);

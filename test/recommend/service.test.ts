@@ -8,10 +8,9 @@ import { upsertOrders } from "../../src/orders/index.js";
 import { refreshRecommendations } from "../../src/recommend/index.js";
 import { drainJobs } from "../../src/worker/index.js";
 import { createTestApp, type TestApp } from "../support/app.js";
+import { DAY, orderBook } from "./support.js";
 
-const DAY = 86_400_000;
 const START = "2026-06-01T00:00:00.000Z";
-const at = (daysAgo: number) => new Date(Date.parse(START) - daysAgo * DAY).toISOString();
 
 interface Card {
   sku: string;
@@ -27,14 +26,7 @@ describe("recommendations in service", { timeout: 60_000 }, () => {
     expect(res.statusCode, res.body).toBe(200);
     return (res.json().products as Card[]).map((p) => p.sku);
   };
-  const orders: Parameters<typeof upsertOrders>[4] = [];
-  const order = (customer: string, daysAgo: number, skus: string[]) =>
-    orders.push({
-      externalId: `${customer}-${daysAgo}`,
-      customerId: customer,
-      orderedAt: at(daysAgo),
-      items: skus.map((sku) => ({ sku, name: sku, quantity: 1, unitPrice: 1000 })),
-    });
+  const { orders, order } = orderBook(Date.parse(START));
 
   beforeAll(async () => {
     t = await createTestApp(START);

@@ -21,6 +21,8 @@ export const visitorEvents: EngineMigration = {
       select shop_id, visitor_id, id from events
       where customer_id is null and visitor_id is not null
       order by shop_id, visitor_id, id`.execute(db);
+    // The watermark: the events indexed so far. The key is events/visitor-index.ts's
+    // INDEXED_THROUGH_KEY, written out because a migration must not change when that module does.
     await sql`
       insert into instance_settings (key, value)
       select 'visitor_events.indexed_through', cast(coalesce(max(id), 0) as text) from events`.execute(db);

@@ -2,7 +2,7 @@
 // per-customer lists: the shop's best sellers of the last 90 days that are in stock — the popularity
 // fallback the engine keeps for new customers anyway.
 import { sql } from "kysely";
-import type { Db } from "../../db/index.js";
+import { anyOf, type Db, selectIn } from "../../db/index.js";
 
 export interface ProductCard {
   id: number;
@@ -71,4 +71,25 @@ export class PopularProductsCache {
     this.entries.set(shopId, { at: now.getTime(), products });
     return products;
   }
+}
+
+/** The cards of these products (`inStockOnly`: leaving out those with no stock left), by id. */
+export async function productCards(
+  db: Db,
+  shopId: number,
+  ids: number[],
+  options: { inStockOnly?: boolean } = {},
+): Promise<Map<number, ProductCard>> {
+  const rows = await selectIn(db, [...new Set(ids)], (slice) =>
+    db
+      .selectFrom("products")
+      .select(["id", "sku", "name", "price", "currency", "url", "image_url"])
+      .where("shop_id", "=", shopId)
+      .where(anyOf(db, "id", slice))
+      .$if(options.inStockOnly === true, (qb) =>
+        qb.where((eb) => eb.or([eb("stock", "is", null), eb("stock", ">", 0)])),
+      )
+      .execute(),
+  );
+  return new Map(rows.map((r) => [Number(r.id), r]));
 }

@@ -7,7 +7,7 @@ import { anyOf, type Db, fromJson, type Message, selectIn } from "../../db/index
 import { storedRecommendations } from "../../recommend/service.js";
 import type { ShopForMessages } from "../../shops/profile.js";
 import { couponLabel, formatDate, formatMoney } from "./format.js";
-import { PopularProductsCache, type ProductCard } from "./recommendations.js";
+import { PopularProductsCache, type ProductCard, productCards } from "./recommendations.js";
 
 interface Payload {
   event?: { type?: string; productId?: number | null; sku?: string | null };
@@ -58,14 +58,18 @@ export async function buildScopes(
   const carts = needs.cart ? await loadCarts(db, shop.id, customerIds, now) : new Map<number, CartLine[]>();
   for (const lines of [...orders.values()].map((o) => o.items).concat([...carts.values()]))
     for (const l of lines) if (l.productId) productIds.add(l.productId);
-  const products = await loadProducts(db, shop.id, [...productIds]);
+  const products = await productCards(db, shop.id, [...productIds]);
   const popular = needs.recommendations ? await popularCache.get(db, shop.id, now, RECOMMENDATIONS * 3) : [];
-  const bought = needs.recommendations ? await productsBought(db, shop.id, customerIds) : new Map();
   // The recommendation engine's lists where the shop has them (re-buyable products they bought included,
   // on purpose); the best sellers they have not bought for the others.
   const personal = needs.recommendations
     ? await storedRecommendations(db, shop.id, customerIds, RECOMMENDATIONS + 1)
     : new Map<number, ProductCard[]>();
+  const withoutList = customerIds.filter((id) => !personal.has(id));
+  const bought =
+    needs.recommendations && withoutList.length > 0
+      ? await productsBought(db, shop.id, withoutList)
+      : new Map<number, Set<number>>();
 
   const card = (p: ProductCard) => ({
     name: p.name,
@@ -160,18 +164,6 @@ async function loadCustomers(db: Db, shopId: number, ids: number[]) {
     db
       .selectFrom("customers")
       .select(["id", "first_name", "last_name", "first_name_kana", "last_name_kana"])
-      .where("shop_id", "=", shopId)
-      .where(anyOf(db, "id", slice))
-      .execute(),
-  );
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
-async function loadProducts(db: Db, shopId: number, ids: number[]): Promise<Map<number, ProductCard>> {
-  const rows = await selectIn(db, ids, (slice) =>
-    db
-      .selectFrom("products")
-      .select(["id", "sku", "name", "price", "currency", "url", "image_url"])
       .where("shop_id", "=", shopId)
       .where(anyOf(db, "id", slice))
       .execute(),

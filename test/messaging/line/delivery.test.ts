@@ -36,26 +36,56 @@ describe("LINE delivery", () => {
     await t.close();
   });
 
+  const addProduct = async (product: { sku: string; name: string; stock: number; url?: string }) => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/v1/products",
+      headers: t.secret,
+      payload: { price: 1200, imageUrl: `https://cdn.kizuna-sabo.jp/${product.sku}.jpg`, ...product },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+  const setShopProfile = async () => {
+    const res = await t.app.inject({
+      method: "PUT",
+      url: "/v1/shop/profile",
+      headers: t.secret,
+      payload: {
+        url: "https://kizuna-sabo.jp",
+        address: "東京都渋谷区神宮前1-2-3",
+        email: "info@kizuna-sabo.jp",
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+  /** A promotional LINE message of the "weekly" template, queued and due at `at`. */
+  const queueWeekly = async (customerId: number, idempotencyKey: string, at = NOW) => {
+    await t.ctx.db
+      .insertInto("messages")
+      .values({
+        shop_id: t.shop.shop.id,
+        customer_id: customerId,
+        channel: "line",
+        template_key: "weekly",
+        message_class: "promotional",
+        status: "queued",
+        status_reason: null,
+        idempotency_key: idempotencyKey,
+        payload: "{}",
+        queued_at: at,
+        updated_at: at,
+        due_at: at,
+      })
+      .execute();
+  };
+
   it("pushes the member's text with tracked links and a carousel of suggested products", async () => {
     // Given a shop whose best sellers have pictures, and a member who is a friend and agreed to LINE…
     for (const [sku, name] of [
       ["TEA-1", "煎茶 100g"],
       ["TEA-2", "ほうじ茶 200g"],
     ]) {
-      const res = await t.app.inject({
-        method: "POST",
-        url: "/v1/products",
-        headers: t.secret,
-        payload: {
-          sku,
-          name,
-          price: 1200,
-          stock: 5,
-          url: `https://kizuna-sabo.jp/p/${sku}`,
-          imageUrl: `https://cdn.kizuna-sabo.jp/${sku}.jpg`,
-        },
-      });
-      expect(res.statusCode, res.body).toBe(200);
+      await addProduct({ sku, name, stock: 5, url: `https://kizuna-sabo.jp/p/${sku}` });
     }
     await upsertCustomer(t, { externalId: "buyer", email: "buyer@example.jp" });
     await placeOrder(t, {
@@ -68,17 +98,7 @@ describe("LINE delivery", () => {
         { sku: "TEA-2", quantity: 1, unitPrice: 1200 },
       ],
     });
-    const profile = await t.app.inject({
-      method: "PUT",
-      url: "/v1/shop/profile",
-      headers: t.secret,
-      payload: {
-        url: "https://kizuna-sabo.jp",
-        address: "東京都渋谷区神宮前1-2-3",
-        email: "info@kizuna-sabo.jp",
-      },
-    });
-    expect(profile.statusCode).toBe(200);
+    await setShopProfile();
     const userId = lineUserId();
     const customerId = await upsertCustomer(
       t,
@@ -92,23 +112,7 @@ describe("LINE delivery", () => {
       messageClass: "promotional",
       body: "{{ customer.lastName }}様、今週のおすすめ{{ recommendations.size }}点です。\n{{ shop.url }}\n配信停止 {{ unsubscribeUrl }}",
     });
-    await t.ctx.db
-      .insertInto("messages")
-      .values({
-        shop_id: t.shop.shop.id,
-        customer_id: customerId,
-        channel: "line",
-        template_key: "weekly",
-        message_class: "promotional",
-        status: "queued",
-        status_reason: null,
-        idempotency_key: "campaign:1:aoi",
-        payload: "{}",
-        queued_at: NOW,
-        updated_at: NOW,
-        due_at: NOW,
-      })
-      .execute();
+    await queueWeekly(customerId, "campaign:1:aoi");
 
     // …when the worker delivers it…
     expect(await delivery.drain()).toBe(1);
@@ -149,13 +153,7 @@ describe("LINE delivery", () => {
       ["CUP-1", "湯呑み", 0],
       ["SNACK-1", "羊羹", 9],
     ] as const) {
-      const res = await t.app.inject({
-        method: "POST",
-        url: "/v1/products",
-        headers: t.secret,
-        payload: { sku, name, price: 1200, stock, imageUrl: `https://cdn.kizuna-sabo.jp/${sku}.jpg` },
-      });
-      expect(res.statusCode, res.body).toBe(200);
+      await addProduct({ sku, name, stock });
     }
     for (let i = 1; i <= 5; i++) {
       await placeOrder(t, {
@@ -184,16 +182,7 @@ describe("LINE delivery", () => {
       orderedAt: "2026-05-20T03:00:00.000Z",
       items: [{ sku: "TEA-1", quantity: 1, unitPrice: 1200 }],
     });
-    await t.app.inject({
-      method: "PUT",
-      url: "/v1/shop/profile",
-      headers: t.secret,
-      payload: {
-        url: "https://kizuna-sabo.jp",
-        address: "東京都渋谷区神宮前1-2-3",
-        email: "info@kizuna-sabo.jp",
-      },
-    });
+    await setShopProfile();
     await rebuildRecommendations(t.ctx.db, t.shop.shop.id, { now: t.clock.now() });
     await saveTemplate(t.ctx.db, t.clock, t.shop.shop.id, {
       key: "weekly",
@@ -202,23 +191,7 @@ describe("LINE delivery", () => {
       messageClass: "promotional",
       body: "{{ customer.lastName }}様、おすすめ{{ recommendations.size }}点: {% for p in recommendations limit: 4 %}{{ p.name }} {% endfor %}\n配信停止 {{ unsubscribeUrl }}",
     });
-    await t.ctx.db
-      .insertInto("messages")
-      .values({
-        shop_id: t.shop.shop.id,
-        customer_id: customerId,
-        channel: "line",
-        template_key: "weekly",
-        message_class: "promotional",
-        status: "queued",
-        status_reason: null,
-        idempotency_key: "campaign:2:aoi",
-        payload: "{}",
-        queued_at: NOW,
-        updated_at: NOW,
-        due_at: NOW,
-      })
-      .execute();
+    await queueWeekly(customerId, "campaign:2:aoi");
 
     // …when the worker delivers a message whose template lists recommendations…
     expect(await delivery.drain()).toBe(1);
@@ -246,23 +219,7 @@ describe("LINE delivery", () => {
     });
     // 22:30 in Tokyo: a retry, say, comes due in the shop's quiet hours (21:00–08:00 for LINE).
     t.clock.set("2026-06-01T13:30:00.000Z");
-    await t.ctx.db
-      .insertInto("messages")
-      .values({
-        shop_id: t.shop.shop.id,
-        customer_id: customerId,
-        channel: "line",
-        template_key: "weekly",
-        message_class: "promotional",
-        status: "queued",
-        status_reason: null,
-        idempotency_key: "campaign:1:yui",
-        payload: "{}",
-        queued_at: "2026-06-01T13:30:00.000Z",
-        updated_at: "2026-06-01T13:30:00.000Z",
-        due_at: "2026-06-01T13:30:00.000Z",
-      })
-      .execute();
+    await queueWeekly(customerId, "campaign:1:yui", "2026-06-01T13:30:00.000Z");
     await delivery.drain();
     expect(line.requests).toHaveLength(0);
     const held = await t.ctx.db.selectFrom("messages").selectAll().executeTakeFirstOrThrow();
@@ -295,23 +252,7 @@ describe("LINE delivery", () => {
       messageClass: "promotional",
       body: "今週のおすすめ 配信停止 {{ unsubscribeUrl }}",
     });
-    await t.ctx.db
-      .insertInto("messages")
-      .values({
-        shop_id: t.shop.shop.id,
-        customer_id: customerId,
-        channel: "line",
-        template_key: "weekly",
-        message_class: "promotional",
-        status: "queued",
-        status_reason: null,
-        idempotency_key: "campaign:1:ken",
-        payload: "{}",
-        queued_at: NOW,
-        updated_at: NOW,
-        due_at: NOW,
-      })
-      .execute();
+    await queueWeekly(customerId, "campaign:1:ken");
     await delivery.drain();
     expect(line.requests).toHaveLength(0);
     const [message] = await t.ctx.db.selectFrom("messages").selectAll().execute();
