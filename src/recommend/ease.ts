@@ -21,12 +21,18 @@ export const EASE_MAX_PRODUCTS = 1_000;
 /** The L2 penalty: larger trusts rare co-occurrences less. */
 export const EASE_LAMBDA = 50;
 
-export function trainEase({ ids, index, vectors }: IndexedVectors, lambda: number): EaseModel | null {
+export function trainEase(
+  { ids, index, rowStarts, products, weights: w }: IndexedVectors,
+  lambda: number,
+): EaseModel | null {
   const n = ids.length;
   if (n === 0 || n > EASE_MAX_PRODUCTS) return null;
   const g = new Float64Array(n * n);
-  for (const entries of vectors) {
-    for (const [i, wi] of entries) for (const [j, wj] of entries) g[i * n + j] += wi * wj;
+  for (let row = 0; row + 1 < rowStarts.length; row++) {
+    for (let a = rowStarts[row]; a < rowStarts[row + 1]; a++) {
+      const base = products[a] * n;
+      for (let b = rowStarts[row]; b < rowStarts[row + 1]; b++) g[base + products[b]] += w[a] * w[b];
+    }
   }
   for (let i = 0; i < n; i++) g[i * n + i] += lambda;
   const p = invertSymmetricPositive(g, n);

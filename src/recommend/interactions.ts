@@ -4,7 +4,8 @@
 import { sql } from "kysely";
 import { type Db, selectIn } from "../db/index.js";
 
-export type InteractionKind = "purchase" | "cart" | "favourite" | "view";
+export const INTERACTION_KINDS = ["purchase", "cart", "favourite", "view"] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
 
 export interface Interaction {
   customerId: number;
@@ -20,18 +21,21 @@ const EVENT_KINDS: Record<string, InteractionKind> = {
   favourite: "favourite",
 };
 
-/** The shop's interactions, oldest first; `before` (epoch ms) leaves out everything from then on. */
+/**
+ * The interactions of some customers, oldest first; `before` (epoch ms) leaves out everything from then
+ * on. A whole shop's history is read by loadShopHistories (histories.ts) instead.
+ */
 export async function loadInteractions(
   db: Db,
   shopId: number,
-  options: { before?: number; customerIds?: number[] } = {},
+  customerIds: number[],
+  before?: number,
 ): Promise<Interaction[]> {
-  if (!options.customerIds) return loadSome(db, shopId, options.before);
-  const rows = await selectIn(db, options.customerIds, (ids) => loadSome(db, shopId, options.before, ids));
+  const rows = await selectIn(db, customerIds, (ids) => loadSome(db, shopId, ids, before));
   return rows.sort((a, b) => a.at - b.at);
 }
 
-async function loadSome(db: Db, shopId: number, beforeMs?: number, only?: number[]): Promise<Interaction[]> {
+async function loadSome(db: Db, shopId: number, only: number[], beforeMs?: number): Promise<Interaction[]> {
   const before = beforeMs === undefined ? null : new Date(beforeMs).toISOString();
   const purchases = await db
     .selectFrom("orders")
@@ -41,7 +45,7 @@ async function loadSome(db: Db, shopId: number, beforeMs?: number, only?: number
     .where("orders.customer_id", "is not", null)
     .where("order_items.product_id", "is not", null)
     .where("orders.status", "not in", ["cancelled", "returned"])
-    .$if(only !== undefined, (qb) => qb.where("orders.customer_id", "in", only!))
+    .where("orders.customer_id", "in", only)
     .$if(before !== null, (qb) => qb.where("orders.ordered_at", "<", before!))
     .execute();
   const rows: Interaction[] = purchases.map((p) => ({
@@ -57,7 +61,7 @@ async function loadSome(db: Db, shopId: number, beforeMs?: number, only?: number
     .where("type", "in", Object.keys(EVENT_KINDS) as Array<"product_view" | "cart_add" | "favourite">)
     .where("customer_id", "is not", null)
     .where("product_id", "is not", null)
-    .$if(only !== undefined, (qb) => qb.where("customer_id", "in", only!))
+    .where("customer_id", "in", only)
     .$if(before !== null, (qb) => qb.where("occurred_at", "<", before!))
     .execute();
   for (const e of events) {
@@ -68,8 +72,26 @@ async function loadSome(db: Db, shopId: number, beforeMs?: number, only?: number
       kind: EVENT_KINDS[e.type],
     });
   }
-  rows.sort((a, b) => a.at - b.at);
   return rows;
+}
+
+/**
+ * Order lines and product signals (views, cart adds, favourites) of the shop: at least as many as the
+ * interactions a training reads (it leaves out cancelled orders and anonymous visitors).
+ */
+export async function interactionCount(db: Db, shopId: number): Promise<number> {
+  const lines = await db
+    .selectFrom("order_items")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("shop_id", "=", shopId)
+    .executeTakeFirstOrThrow();
+  const signals = await db
+    .selectFrom("events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("shop_id", "=", shopId)
+    .where("type", "in", ["product_view", "cart_add", "favourite"])
+    .executeTakeFirstOrThrow();
+  return Number(lines.n) + Number(signals.n);
 }
 
 /** The first and last purchase times of the shop, for choosing a cut. */

@@ -41,69 +41,179 @@ export function customerVector(
   return new Map([...weights].sort((a, b) => b[1] - a[1]).slice(0, max));
 }
 
-/** Every customer's weighted vector over dense product indices: what item-kNN and EASE both train on. */
+/**
+ * Every customer's weighted vector over dense product indices, what item-kNN and EASE both train on, as
+ * one sparse matrix (compressed rows: customer c's entries are at rowStarts[c] … rowStarts[c + 1] − 1).
+ */
 export interface IndexedVectors {
   /** Product id of each index. */
   ids: number[];
   index: Map<number, number>;
-  /** Per customer: [product index, weight] pairs. */
-  vectors: Array<Array<[number, number]>>;
+  rowStarts: Int32Array;
+  products: Int32Array;
+  weights: Float64Array;
+}
+
+/** Builds IndexedVectors customer by customer. */
+export class VectorIndexer {
+  private readonly ids: number[] = [];
+  private readonly index = new Map<number, number>();
+  private rowStarts = new Int32Array(1_024);
+  private products = new Int32Array(16_384);
+  private weights = new Float64Array(16_384);
+  private rows = 0;
+  private entries = 0;
+
+  constructor(
+    private readonly asOf: number,
+    private readonly options: ItemKnnOptions,
+  ) {}
+
+  /** One customer's history. */
+  add(history: Interaction[]): void {
+    const vector = customerVector(history, this.asOf, this.options);
+    if (this.rows + 2 > this.rowStarts.length) this.rowStarts = grown(this.rowStarts, this.rows * 2);
+    if (this.entries + vector.size > this.products.length) {
+      const size = Math.max(this.products.length * 2, this.entries + vector.size);
+      this.products = grown(this.products, size);
+      this.weights = grown(this.weights, size);
+    }
+    for (const [productId, w] of vector) {
+      let i = this.index.get(productId);
+      if (i === undefined) {
+        i = this.ids.length;
+        this.index.set(productId, i);
+        this.ids.push(productId);
+      }
+      this.products[this.entries] = i;
+      this.weights[this.entries++] = w;
+    }
+    this.rowStarts[++this.rows] = this.entries;
+  }
+
+  result(): IndexedVectors {
+    return {
+      ids: this.ids,
+      index: this.index,
+      rowStarts: this.rowStarts.slice(0, this.rows + 1),
+      products: this.products.slice(0, this.entries),
+      weights: this.weights.slice(0, this.entries),
+    };
+  }
+}
+
+function grown<T extends Int32Array | Float64Array>(array: T, size: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(size);
+  bigger.set(array);
+  return bigger;
 }
 
 export function indexVectors(
-  histories: Map<number, Interaction[]>,
+  histories: Iterable<Interaction[]>,
   asOf: number,
   options: ItemKnnOptions = DEFAULT_KNN_OPTIONS,
 ): IndexedVectors {
-  const index = new Map<number, number>();
-  const ids: number[] = [];
-  const vectors: Array<Array<[number, number]>> = [];
-  for (const rows of histories.values()) {
-    const entries: Array<[number, number]> = [];
-    for (const [productId, w] of customerVector(rows, asOf, options)) {
-      let i = index.get(productId);
-      if (i === undefined) {
-        i = ids.length;
-        index.set(productId, i);
-        ids.push(productId);
-      }
-      entries.push([i, w]);
-    }
-    vectors.push(entries);
-  }
-  return { ids, index, vectors };
+  const indexer = new VectorIndexer(asOf, options);
+  for (const history of histories) indexer.add(history);
+  return indexer.result();
 }
 
+/**
+ * Cosine similarity between products' customer columns, product by product: the customers who have
+ * product i (its column) each add w_i · w_j for their other products j into one dense row of dot
+ * products, whose strongest entries are kept. Work is Σ over customers of (products per customer)²,
+ * memory one row of the catalogue; no table of all pairs is ever held.
+ */
 export function trainItemKnn(
-  { ids, vectors }: IndexedVectors,
+  { ids, rowStarts, products, weights }: IndexedVectors,
   options: ItemKnnOptions = DEFAULT_KNN_OPTIONS,
 ): Neighbours {
-  const norms = new Float64Array(ids.length);
-  // Pairs keyed by one number: i * 2^20 + j, i < j.
-  const dots = new Map<number, number>();
-  for (const entries of vectors) {
-    for (const [i, w] of entries) norms[i] += w * w;
-    for (let a = 0; a < entries.length; a++) {
-      for (let b = a + 1; b < entries.length; b++) {
-        const [i, wi] = entries[a];
-        const [j, wj] = entries[b];
-        const key = i < j ? i * 1_048_576 + j : j * 1_048_576 + i;
-        dots.set(key, (dots.get(key) ?? 0) + wi * wj);
+  const n = ids.length;
+  const norms = new Float64Array(n);
+  for (let k = 0; k < products.length; k++) norms[products[k]] += weights[k] * weights[k];
+  const columns = transpose(rowStarts, products, n);
+  const dots = new Float64Array(n);
+  const touched = new Int32Array(n);
+  // seen[j] === i + 1: product j already has a dot product with product i.
+  const seen = new Int32Array(n);
+  const top = new TopK(options.neighbours);
+  const neighbours: Neighbours = new Map();
+  for (let i = 0; i < n; i++) {
+    let count = 0;
+    for (let k = columns.starts[i]; k < columns.starts[i + 1]; k++) {
+      const entry = columns.entries[k];
+      const row = columns.rows[k];
+      const wi = weights[entry];
+      for (let e = rowStarts[row]; e < rowStarts[row + 1]; e++) {
+        const j = products[e];
+        if (j === i) continue;
+        if (seen[j] !== i + 1) {
+          seen[j] = i + 1;
+          touched[count++] = j;
+        }
+        dots[j] += wi * weights[e];
       }
     }
-  }
-  const lists: Array<Array<{ productId: number; similarity: number }>> = ids.map(() => []);
-  for (const [key, dot] of dots) {
-    const i = Math.floor(key / 1_048_576);
-    const j = key % 1_048_576;
-    const similarity = dot / Math.sqrt(norms[i] * norms[j]);
-    lists[i].push({ productId: ids[j], similarity });
-    lists[j].push({ productId: ids[i], similarity });
-  }
-  const neighbours: Neighbours = new Map();
-  for (const [i, list] of lists.entries()) {
-    list.sort((a, b) => b.similarity - a.similarity || a.productId - b.productId);
-    neighbours.set(ids[i], list.slice(0, options.neighbours));
+    top.clear();
+    for (let t = 0; t < count; t++) {
+      const j = touched[t];
+      top.offer(ids[j], dots[j] / Math.sqrt(norms[i] * norms[j]));
+      dots[j] = 0;
+    }
+    neighbours.set(ids[i], top.sorted());
   }
   return neighbours;
+}
+
+/** For each product, the customers (rows) that have it and where its entry sits in their row. */
+function transpose(rowStarts: Int32Array, products: Int32Array, n: number) {
+  const starts = new Int32Array(n + 1);
+  for (let k = 0; k < products.length; k++) starts[products[k] + 1]++;
+  for (let i = 0; i < n; i++) starts[i + 1] += starts[i];
+  const next = starts.slice(0, n);
+  const rows = new Int32Array(products.length);
+  const entries = new Int32Array(products.length);
+  for (let row = 0; row + 1 < rowStarts.length; row++) {
+    for (let e = rowStarts[row]; e < rowStarts[row + 1]; e++) {
+      const at = next[products[e]]++;
+      rows[at] = row;
+      entries[at] = e;
+    }
+  }
+  return { starts, rows, entries };
+}
+
+/** The k best (highest similarity, then lowest product id) of the products offered. */
+class TopK {
+  private items: Array<{ productId: number; similarity: number }> = [];
+
+  constructor(private readonly k: number) {}
+
+  clear(): void {
+    this.items = [];
+  }
+
+  offer(productId: number, similarity: number): void {
+    const items = this.items;
+    if (items.length === this.k) {
+      const last = items[items.length - 1];
+      if (similarity < last.similarity || (similarity === last.similarity && productId > last.productId))
+        return;
+      items.pop();
+    }
+    // Insertion keeps the list sorted; once it is full, few offers get this far.
+    let at = items.length;
+    while (
+      at > 0 &&
+      (items[at - 1].similarity < similarity ||
+        (items[at - 1].similarity === similarity && items[at - 1].productId > productId))
+    ) {
+      at--;
+    }
+    items.splice(at, 0, { productId, similarity });
+  }
+
+  sorted(): Array<{ productId: number; similarity: number }> {
+    return this.items;
+  }
 }

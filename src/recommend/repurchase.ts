@@ -16,38 +16,50 @@ export interface RepurchaseProfile {
 /** Buyers it takes before a product's own re-purchase rate is believed over "not re-bought". */
 const PRIOR_BUYERS = 5;
 
-export function learnRepurchase(histories: Map<number, Interaction[]>): Map<number, RepurchaseProfile> {
-  const buyers = new Map<number, number>();
-  const repeaters = new Map<number, number>();
-  const gaps = new Map<number, number[]>();
-  for (const rows of histories.values()) {
+/** Learns, customer by customer, who bought each product again and after how long. */
+export class RepurchaseLearner {
+  private readonly buyers = new Map<number, number>();
+  private readonly repeaters = new Map<number, number>();
+  private readonly gaps = new Map<number, number[]>();
+
+  /** One customer's history, in time order. */
+  add(history: Interaction[]): void {
     const daysByProduct = new Map<number, number[]>();
-    for (const r of rows) {
+    for (const r of history) {
       if (r.kind !== "purchase") continue;
       const day = Math.floor(r.at / DAY_MS);
       const days = daysByProduct.get(r.productId);
       if (!days) daysByProduct.set(r.productId, [day]);
-      else if (days[days.length - 1] !== day) days.push(day); // rows are in time order
+      else if (days[days.length - 1] !== day) days.push(day);
     }
     for (const [productId, days] of daysByProduct) {
-      buyers.set(productId, (buyers.get(productId) ?? 0) + 1);
+      this.buyers.set(productId, (this.buyers.get(productId) ?? 0) + 1);
       if (days.length < 2) continue;
-      repeaters.set(productId, (repeaters.get(productId) ?? 0) + 1);
-      const list = gaps.get(productId) ?? [];
+      this.repeaters.set(productId, (this.repeaters.get(productId) ?? 0) + 1);
+      const list = this.gaps.get(productId) ?? [];
       for (let i = 1; i < days.length; i++) list.push(days[i] - days[i - 1]);
-      gaps.set(productId, list);
+      this.gaps.set(productId, list);
     }
   }
-  const profiles = new Map<number, RepurchaseProfile>();
-  for (const [productId, n] of buyers) {
-    const list = gaps.get(productId);
-    profiles.set(productId, {
-      rate: (repeaters.get(productId) ?? 0) / (n + PRIOR_BUYERS),
-      cycleDays: list ? median(list) : null,
-      buyers: n,
-    });
+
+  result(): Map<number, RepurchaseProfile> {
+    const profiles = new Map<number, RepurchaseProfile>();
+    for (const [productId, n] of this.buyers) {
+      const list = this.gaps.get(productId);
+      profiles.set(productId, {
+        rate: (this.repeaters.get(productId) ?? 0) / (n + PRIOR_BUYERS),
+        cycleDays: list ? median(list) : null,
+        buyers: n,
+      });
+    }
+    return profiles;
   }
-  return profiles;
+}
+
+export function learnRepurchase(histories: Iterable<Interaction[]>): Map<number, RepurchaseProfile> {
+  const learner = new RepurchaseLearner();
+  for (const history of histories) learner.add(history);
+  return learner.result();
 }
 
 function median(values: number[]): number {

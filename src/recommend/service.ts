@@ -3,12 +3,18 @@
 // storefront behaviour changed since, against the stored model, without retraining. Lists are read by
 // templates, the LINE carousel and the API, with stock checked on the way out.
 import { toIso } from "../core/clock.js";
-import { ValidationError } from "../core/errors.js";
 import { anyOf, chunk, type Db, fromJson, inTransaction, selectIn, toJson } from "../db/index.js";
 import { type ProductCard, popularProducts, productCards } from "../messaging/render/recommendations.js";
 import { easeNeighbours } from "./ease.js";
 import { DEFAULT_TRAIN_SHARE, selectConfig } from "./evaluate.js";
-import { byCustomer, loadInteractions, productCategories, purchaseSpan } from "./interactions.js";
+import { loadShopHistories } from "./histories.js";
+import {
+  byCustomer,
+  interactionCount,
+  loadInteractions,
+  productCategories,
+  purchaseSpan,
+} from "./interactions.js";
 import { DEFAULT_KNN_OPTIONS, type Neighbours } from "./item-knn.js";
 import { hybridRecommender, knnScorer, type Recommender } from "./models.js";
 import type { Popularity } from "./popularity.js";
@@ -62,62 +68,36 @@ export function servingRecommender(model: ServingModel, now: number): Recommende
   });
 }
 
-/**
- * The rebuild holds a shop's interactions in memory as objects (about 650 bytes each, measured): above
- * this many it would pass the memory a Node process gets, so it refuses instead of crashing the process
- * it runs in. Streaming the history into typed arrays is what lifts this limit (issue 5).
- */
-export const MAX_REBUILD_INTERACTIONS = 4_000_000;
-
-/** Order lines and product signals (views, cart adds, favourites) of the shop's customers. */
-export async function interactionCount(db: Db, shopId: number): Promise<number> {
-  const lines = await db
-    .selectFrom("order_items")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("shop_id", "=", shopId)
-    .executeTakeFirstOrThrow();
-  const signals = await db
-    .selectFrom("events")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("shop_id", "=", shopId)
-    .where("type", "in", ["product_view", "cart_add", "favourite"])
-    .executeTakeFirstOrThrow();
-  return Number(lines.n) + Number(signals.n);
-}
-
 export async function rebuildRecommendations(
   db: Db,
   shopId: number,
   options: { now: Date; onProgress?: (done: number, total: number, label: string) => void },
 ): Promise<RebuildReport> {
-  const size = await interactionCount(db, shopId);
-  if (size > MAX_REBUILD_INTERACTIONS) {
-    throw ValidationError.field(
-      "shop",
-      `has ${size} order lines and product signals; the recommendation rebuild takes at most ${MAX_REBUILD_INTERACTIONS} for now`,
-    );
-  }
   const started = performance.now();
   // Models read what happened before their moment: one ms past now takes in what happened just now.
   const now = options.now.getTime() + 1;
   const cursor = await currentCursor(db, shopId);
-  options.onProgress?.(0, 1, "reading history");
-  const all = await loadInteractions(db, shopId, { before: now });
+  const capacity = await interactionCount(db, shopId);
+  const histories = await loadShopHistories(db, shopId, {
+    before: now,
+    capacity,
+    onProgress: (read) => options.onProgress?.(read, capacity, "reading history"),
+  });
   const categories = await productCategories(db, shopId);
   const span = await purchaseSpan(db, shopId);
+  options.onProgress?.(0, 1, "choosing the model");
   // Picked as the evaluation picks it: trained on the first 80% of the history, measured on the rest.
   const config =
     span && span.last > span.first
       ? selectConfig(
-          all,
+          histories,
           Math.round(span.first + DEFAULT_TRAIN_SHARE * (span.last - span.first)),
           now,
           categories,
         )
       : CANDIDATES[0];
-  const histories = byCustomer(all);
   options.onProgress?.(0, 1, "training");
-  const trained = train(histories, all, now, categories);
+  const trained = train(histories.values(), now, categories);
   const neighbours =
     config.scorer === "ease" && trained.ease
       ? easeNeighbours(trained.ease, STORED_NEIGHBOURS)
@@ -132,17 +112,17 @@ export async function rebuildRecommendations(
   await storeModel(db, shopId, model, options.now, cursor);
 
   const recommender = servingRecommender(model, now);
-  const customers = [...histories];
-  for (let i = 0; i < customers.length; i += WRITE_BATCH) {
-    const part = customers.slice(i, i + WRITE_BATCH);
-    await storeLists(
-      db,
-      shopId,
-      part.map(([customerId, rows]) => [customerId, recommender.recommend(rows, LIST_LENGTH)]),
-      options.now,
-    );
-    options.onProgress?.(Math.min(i + WRITE_BATCH, customers.length), customers.length, "customers");
+  let batch: Array<[number, number[]]> = [];
+  let done = 0;
+  for (const [customerId, rows] of histories.entries()) {
+    batch.push([customerId, recommender.recommend(rows, LIST_LENGTH)]);
+    if (batch.length < WRITE_BATCH) continue;
+    await storeLists(db, shopId, batch, options.now);
+    options.onProgress?.((done += batch.length), histories.customers, "customers");
+    batch = [];
   }
+  await storeLists(db, shopId, batch, options.now);
+  options.onProgress?.((done += batch.length), histories.customers, "customers");
   // Lists from an earlier rebuild whose customer has no history any more (merged, erased).
   await db
     .deleteFrom("customer_recommendations")
@@ -150,7 +130,7 @@ export async function rebuildRecommendations(
     .where("computed_at", "<", toIso(options.now))
     .execute();
   return {
-    customers: customers.length,
+    customers: done,
     products: model.neighbours.size,
     selected: configName(config),
     seconds: (performance.now() - started) / 1000,
@@ -199,9 +179,7 @@ export async function refreshRecommendations(db: Db, shopId: number, now: Date):
     const model = await loadServingModel(db, shopId);
     const asOf = now.getTime() + 1;
     const recommender = servingRecommender(model, asOf);
-    const histories = byCustomer(
-      await loadInteractions(db, shopId, { customerIds: [...changed], before: asOf }),
-    );
+    const histories = byCustomer(await loadInteractions(db, shopId, [...changed], asOf));
     const lists: Array<[number, number[]]> = [];
     for (const customerId of changed) {
       lists.push([customerId, recommender.recommend(histories.get(customerId) ?? [], LIST_LENGTH)]);
@@ -460,17 +438,8 @@ export async function keepRecommendationsCurrent(db: Db, now: Date): Promise<num
       refreshed += await refreshRecommendations(db, shopId, now);
       continue;
     }
-    // Too large for now: such a shop keeps best sellers, and is not counted again every round.
-    const tooLarge = tooLargeUntil.get(shopId);
-    if (tooLarge !== undefined && now.getTime() < tooLarge) continue;
     if (!(await purchaseSpan(db, shopId))) continue;
-    if ((await interactionCount(db, shopId)) > MAX_REBUILD_INTERACTIONS) {
-      tooLargeUntil.set(shopId, now.getTime() + REBUILD_EVERY_MS);
-      continue;
-    }
     await rebuildRecommendations(db, shopId, { now });
   }
   return refreshed;
 }
-
-const tooLargeUntil = new Map<number, number>();

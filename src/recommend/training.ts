@@ -2,7 +2,7 @@
 // catalogues) and re-purchase profiles, and the configurations that combine them.
 import { EASE_LAMBDA, type EaseModel, easeScores, trainEase } from "./ease.js";
 import type { Interaction } from "./interactions.js";
-import { DEFAULT_KNN_OPTIONS, indexVectors, type Neighbours, trainItemKnn } from "./item-knn.js";
+import { DEFAULT_KNN_OPTIONS, type Neighbours, trainItemKnn, VectorIndexer } from "./item-knn.js";
 import {
   ADDITIVE_BLEND,
   ANCHORED_BLEND,
@@ -11,8 +11,8 @@ import {
   knnScorer,
   type Recommender,
 } from "./models.js";
-import { type Popularity, popularity } from "./popularity.js";
-import { learnRepurchase, type RepurchaseProfile } from "./repurchase.js";
+import { type Popularity, PopularityCounter } from "./popularity.js";
+import { RepurchaseLearner, type RepurchaseProfile } from "./repurchase.js";
 
 export const POPULARITY_WINDOW_DAYS = 90;
 
@@ -55,20 +55,28 @@ export interface Trained {
   categories: Map<number, string>;
 }
 
+/** Trains every part in one pass over the customers' histories (each cut at `asOf` already). */
 export function train(
-  histories: Map<number, Interaction[]>,
-  rows: Interaction[],
+  histories: Iterable<Interaction[]>,
   asOf: number,
   categories: Map<number, string>,
 ): Trained {
-  const vectors = indexVectors(histories, asOf, DEFAULT_KNN_OPTIONS);
+  const popular = new PopularityCounter(asOf, POPULARITY_WINDOW_DAYS);
+  const repurchase = new RepurchaseLearner();
+  const vectors = new VectorIndexer(asOf, DEFAULT_KNN_OPTIONS);
+  for (const history of histories) {
+    popular.add(history);
+    repurchase.add(history);
+    vectors.add(history);
+  }
+  const indexed = vectors.result();
   return {
     asOf,
     categories,
-    popular: popularity(rows, asOf, POPULARITY_WINDOW_DAYS),
-    neighbours: trainItemKnn(vectors, DEFAULT_KNN_OPTIONS),
-    ease: trainEase(vectors, EASE_LAMBDA),
-    repurchase: learnRepurchase(histories),
+    popular: popular.result(),
+    neighbours: trainItemKnn(indexed, DEFAULT_KNN_OPTIONS),
+    ease: trainEase(indexed, EASE_LAMBDA),
+    repurchase: repurchase.result(),
   };
 }
 

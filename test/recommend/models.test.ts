@@ -43,13 +43,13 @@ function world() {
 }
 
 function recommender() {
-  const { rows, histories } = world();
+  const { histories } = world();
   return hybridRecommender("test", {
     asOf: NOW,
     scorer: knnScorer(new Map()),
     knnOptions: DEFAULT_KNN_OPTIONS,
-    popular: popularity(rows, NOW, 90),
-    repurchase: learnRepurchase(histories),
+    popular: popularity(histories.values(), NOW, 90),
+    repurchase: learnRepurchase(histories.values()),
     // The blend the demo shop's history picks: re-purchase timing weighs most.
     blend: { kind: "additive", repurchase: 6, popularity: 0.5, popularityExponent: 0.5 },
     categories,
