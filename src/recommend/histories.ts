@@ -49,7 +49,8 @@ export async function loadShopHistories(
     for (const r of page) {
       columns.push(Number(r.customer_id), Number(r.product_id), Date.parse(r.ordered_at), "purchase");
     }
-    options.onProgress?.((read += page.length));
+    read += page.length;
+    options.onProgress?.(read);
     if (page.length < PAGE) break;
     after = Number(page[page.length - 1].id);
   }
@@ -69,7 +70,8 @@ export async function loadShopHistories(
     for (const e of page) {
       columns.push(Number(e.customer_id), Number(e.product_id), Date.parse(e.occurred_at), SIGNALS[e.type]);
     }
-    options.onProgress?.((read += page.length));
+    read += page.length;
+    options.onProgress?.(read);
     if (page.length < PAGE) break;
     after = Number(page[page.length - 1].id);
   }

@@ -114,15 +114,17 @@ export async function rebuildRecommendations(
   const recommender = servingRecommender(model, now);
   let batch: Array<[number, number[]]> = [];
   let done = 0;
+  const flush = async () => {
+    await storeLists(db, shopId, batch, options.now);
+    done += batch.length;
+    options.onProgress?.(done, histories.customers, "customers");
+    batch = [];
+  };
   for (const [customerId, rows] of histories.entries()) {
     batch.push([customerId, recommender.recommend(rows, LIST_LENGTH)]);
-    if (batch.length < WRITE_BATCH) continue;
-    await storeLists(db, shopId, batch, options.now);
-    options.onProgress?.((done += batch.length), histories.customers, "customers");
-    batch = [];
+    if (batch.length === WRITE_BATCH) await flush();
   }
-  await storeLists(db, shopId, batch, options.now);
-  options.onProgress?.((done += batch.length), histories.customers, "customers");
+  await flush();
   // Lists from an earlier rebuild whose customer has no history any more (merged, erased).
   await db
     .deleteFrom("customer_recommendations")
