@@ -58,6 +58,8 @@ export interface SeededShop {
   shopId: number;
   /** File path or database name. */
   location: string;
+  /** Where another process opens the same database (a DATABASE_URL). */
+  url: string;
   reused: boolean;
   /** Migrated forward since it was seeded: what the metrics pass keeps must be rebuilt. */
   migrated: boolean;
@@ -121,6 +123,7 @@ export async function openAnalyticsShop(engine: Engine, options: AnalyticsSeedOp
     db,
     shopId: marker.shopId,
     location: store.location,
+    url: store.url,
     reused,
     migrated,
     seedSeconds: marker.seconds,
@@ -132,6 +135,7 @@ export async function openAnalyticsShop(engine: Engine, options: AnalyticsSeedOp
 
 interface Store {
   location: string;
+  url: string;
   marker(): Promise<Marker | null>;
   reset(): Promise<void>;
   open(options?: { serving: boolean }): Db;
@@ -204,6 +208,7 @@ function sqliteStore(tag: string): Store {
     openDb({ engine: "sqlite", location: file }, { backgroundCheckpoints: o?.serving ?? false });
   return {
     location: file,
+    url: `sqlite:${file}`,
     async marker() {
       if (!existsSync(file)) return null;
       const db = open();
@@ -240,6 +245,7 @@ function postgresStore(serverUrl: string, tag: string): Store {
   const open = () => openDb({ engine: "postgres", location: url.toString() });
   return {
     location: `${url.host}/${name}`,
+    url: url.toString(),
     async marker() {
       const found = await admin("select 1 from pg_database where datname = $1", [name]);
       if (found.length === 0) return null;

@@ -1,9 +1,10 @@
-// Benchmarks: `npm run bench -- ingest|scenarios|delivery|analytics [--json] [--engine sqlite|postgres|both] [--seconds N]`
+// Benchmarks: `npm run bench -- ingest|scenarios|delivery|analytics|recommend [--json] [--engine sqlite|postgres|both] [--seconds N]`
 // (delivery: --messages N emails, default 20,000; --connections N SMTP connections per worker; --batch N
 // per claim; --workers N worker processes on PostgreSQL)
 // (scenarios: --runs N active runs, default 1,000,000; --claim N runs per pass; --workers N on PostgreSQL)
 // (analytics: --customers N, default 1,000,000; --orders N, default 10 per customer; --events N and
 // --messages N, default 3 per customer; --reseed rebuilds the kept database, see analytics-seed.ts)
+// (recommend: a full recommendation rebuild on the analytics shop, same sizes and options)
 // (--postgres-url URL: the server to create a scratch database on; --cpu-prof DIR: profile the server;
 // --only NAME: run one measurement, e.g. events-single).
 // Prints a table of results with the machine they ran on; with --json the last line printed is one
@@ -13,10 +14,11 @@ import type { Engine } from "../src/db/index.js";
 import { type AnalyticsResult, benchAnalytics, printAnalytics, type SeededDatabase } from "./analytics.js";
 import { benchDelivery } from "./delivery.js";
 import { type BenchResult, benchImportOrders, benchIngest, type IngestOptions } from "./ingest.js";
+import { benchRecommend } from "./recommend.js";
 import { benchScenarios } from "./scenarios.js";
 
 const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
-const BENCHMARKS = ["ingest", "scenarios", "delivery", "analytics"] as const;
+const BENCHMARKS = ["ingest", "scenarios", "delivery", "analytics", "recommend"] as const;
 
 interface Args {
   benchmark: (typeof BENCHMARKS)[number];
@@ -42,7 +44,7 @@ interface Args {
 
 function usage(problem: string): never {
   console.error(`${problem}
-usage: npm run bench -- ingest|scenarios|delivery|analytics [--json] [--engine sqlite|postgres|both] [--seconds N]
+usage: npm run bench -- ingest|scenarios|delivery|analytics|recommend [--json] [--engine sqlite|postgres|both] [--seconds N]
          [--postgres-url URL] [--cpu-prof DIR] [--only NAME] [--runs N] [--claim N] [--workers N]
          [--messages N] [--connections N] [--batch N]
          [--customers N] [--orders N] [--events N] [--reseed]`);
@@ -192,7 +194,8 @@ async function main(): Promise<void> {
     log,
   };
   const loadBefore = loadavg()[0];
-  if (args.benchmark === "analytics") return analytics(args, log, loadBefore);
+  if (args.benchmark === "analytics" || args.benchmark === "recommend")
+    return analytics(args, log, loadBefore);
   const results: BenchResult[] = [];
   for (const engine of args.engines) {
     if (args.benchmark === "delivery") {
@@ -245,16 +248,19 @@ async function analytics(args: Args, log: (line: string) => void, loadBefore: nu
   const results: AnalyticsResult[] = [];
   const databases: SeededDatabase[] = [];
   for (const engine of args.engines) {
-    const run = await benchAnalytics(engine, {
+    const shop = {
       postgresUrl: args.postgresUrl,
       customers: args.customers,
       orders: args.orders ?? args.customers * 10,
       events: args.events ?? args.customers * 3,
       messages: args.messagesGiven ? args.messages : args.customers * 3,
       reseed: args.reseed,
-      only: args.only,
       log,
-    });
+    };
+    const run =
+      args.benchmark === "recommend"
+        ? await benchRecommend(engine, shop)
+        : await benchAnalytics(engine, { ...shop, only: args.only });
     results.push(...run.results);
     databases.push(run.database);
   }

@@ -4,6 +4,7 @@
 // product's co-occurrences against each other (a product bought with everything says little). It needs
 // a dense n × n inverse, so it is for catalogues of up to EASE_MAX_PRODUCTS (1,000) products.
 import type { IndexedVectors, Neighbours } from "./item-knn.js";
+import type { SimilarityScorer } from "./scoring.js";
 
 export interface EaseModel {
   /** Product id of each row/column. */
@@ -43,19 +44,23 @@ export function trainEase(
   return { ids, index, weights };
 }
 
-/** Scores of every product for a customer vector. */
-export function easeScores(model: EaseModel, vector: Map<number, number>): Map<number, number> {
-  const n = model.ids.length;
-  const scores = new Float64Array(n);
-  for (const [productId, w] of vector) {
-    const i = model.index.get(productId);
-    if (i === undefined) continue;
-    const row = i * n;
-    for (let j = 0; j < n; j++) scores[j] += w * model.weights[row + j];
-  }
-  const out = new Map<number, number>();
-  for (let j = 0; j < n; j++) if (scores[j] > 0) out.set(model.ids[j], scores[j]);
-  return out;
+/** Scores of every product for a customer vector (the positive ones). */
+export function easeScorer(model: EaseModel): SimilarityScorer {
+  return (space) => {
+    const n = model.ids.length;
+    const at = Int32Array.from(model.ids, (id) => space.add(id));
+    const sums = new Float64Array(n);
+    return (vector, into) => {
+      sums.fill(0);
+      for (const [productId, w] of vector) {
+        const i = model.index.get(productId);
+        if (i === undefined) continue;
+        const row = i * n;
+        for (let j = 0; j < n; j++) sums[j] += w * model.weights[row + j];
+      }
+      for (let j = 0; j < n; j++) if (sums[j] > 0) into.add(at[j], sums[j]);
+    };
+  };
 }
 
 /** Gauss–Jordan inverse of a symmetric positive definite matrix (no pivoting needed), in place of a copy. */

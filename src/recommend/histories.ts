@@ -2,7 +2,8 @@
 // instead of a ~650-byte object), read page by page in the tables' own order (sequential on disk) and
 // then arranged by customer. Each customer's interactions become objects only while they are used, so
 // a rebuild for a million customers holds one compact copy of the history and one customer's objects.
-import type { Db } from "../db/index.js";
+import { sql } from "kysely";
+import { type Db, engineOf } from "../db/index.js";
 import { INTERACTION_KINDS, type Interaction, type InteractionKind } from "./interactions.js";
 
 /** Rows per page: large enough to amortise a round trip, small enough for steady progress. */
@@ -13,7 +14,22 @@ const SIGNALS: Record<string, InteractionKind> = {
   cart_add: "cart",
   favourite: "favourite",
 };
-const SIGNAL_TYPES = Object.keys(SIGNALS) as Array<"product_view" | "cart_add" | "favourite">;
+const SIGNAL_TYPES = Object.keys(SIGNALS);
+
+interface PurchaseRow {
+  id: number | string;
+  customer_id: number | string;
+  product_id: number | string;
+  ordered_at: string;
+}
+
+interface SignalRow {
+  id: number | string;
+  customer_id: number | string;
+  product_id: number | string;
+  type: string;
+  occurred_at: string;
+}
 
 export interface LoadHistoryOptions {
   /** Epoch ms: leaves out everything from then on. */
@@ -31,49 +47,45 @@ export async function loadShopHistories(
 ): Promise<CustomerHistories> {
   const before = options.before === undefined ? null : new Date(options.before).toISOString();
   const columns = new Columns(options.capacity);
+  // Keyset pages in id order: a scan of each table as it lies on disk. SQLite must not read them
+  // through an index that matches the shop and the non-null product (it would sort every page).
+  const byId = engineOf(db) === "sqlite" ? sql`not indexed` : sql``;
+  const ordersBefore = before === null ? sql`` : sql`and o.ordered_at < ${before}`;
+  const eventsBefore = before === null ? sql`` : sql`and e.occurred_at < ${before}`;
+  const purchases = (after: number) =>
+    sql<PurchaseRow>`
+      select oi.id, o.customer_id, oi.product_id, o.ordered_at
+      from order_items oi ${byId} join orders o on o.id = oi.order_id
+      where oi.shop_id = ${shopId} and oi.id > ${after} and oi.product_id is not null
+        and o.customer_id is not null and o.status not in ('cancelled', 'returned') ${ordersBefore}
+      order by oi.id limit ${PAGE}`.execute(db);
+  const signals = (after: number) =>
+    sql<SignalRow>`
+      select e.id, e.customer_id, e.product_id, e.type, e.occurred_at
+      from events e ${byId}
+      where e.shop_id = ${shopId} and e.id > ${after} and e.type in (${sql.join(SIGNAL_TYPES)})
+        and e.customer_id is not null and e.product_id is not null ${eventsBefore}
+      order by e.id limit ${PAGE}`.execute(db);
   let read = 0;
   for (let after = 0; ; ) {
-    const page = await db
-      .selectFrom("order_items")
-      .innerJoin("orders", "orders.id", "order_items.order_id")
-      .select(["order_items.id", "orders.customer_id", "order_items.product_id", "orders.ordered_at"])
-      .where("order_items.shop_id", "=", shopId)
-      .where("order_items.id", ">", after)
-      .where("order_items.product_id", "is not", null)
-      .where("orders.customer_id", "is not", null)
-      .where("orders.status", "not in", ["cancelled", "returned"])
-      .$if(before !== null, (qb) => qb.where("orders.ordered_at", "<", before!))
-      .orderBy("order_items.id")
-      .limit(PAGE)
-      .execute();
-    for (const r of page) {
+    const { rows } = await purchases(after);
+    for (const r of rows) {
       columns.push(Number(r.customer_id), Number(r.product_id), Date.parse(r.ordered_at), "purchase");
     }
-    read += page.length;
+    read += rows.length;
     options.onProgress?.(read);
-    if (page.length < PAGE) break;
-    after = Number(page[page.length - 1].id);
+    if (rows.length < PAGE) break;
+    after = Number(rows[rows.length - 1].id);
   }
   for (let after = 0; ; ) {
-    const page = await db
-      .selectFrom("events")
-      .select(["id", "customer_id", "product_id", "type", "occurred_at"])
-      .where("shop_id", "=", shopId)
-      .where("id", ">", after)
-      .where("type", "in", SIGNAL_TYPES)
-      .where("customer_id", "is not", null)
-      .where("product_id", "is not", null)
-      .$if(before !== null, (qb) => qb.where("occurred_at", "<", before!))
-      .orderBy("id")
-      .limit(PAGE)
-      .execute();
-    for (const e of page) {
+    const { rows } = await signals(after);
+    for (const e of rows) {
       columns.push(Number(e.customer_id), Number(e.product_id), Date.parse(e.occurred_at), SIGNALS[e.type]);
     }
-    read += page.length;
+    read += rows.length;
     options.onProgress?.(read);
-    if (page.length < PAGE) break;
-    after = Number(page[page.length - 1].id);
+    if (rows.length < PAGE) break;
+    after = Number(rows[rows.length - 1].id);
   }
   return columns.byCustomer();
 }

@@ -1,9 +1,10 @@
 // The recommenders the evaluation compares and the service uses. Each turns one customer's history
 // (interactions before the model's moment) into a ranked list of product ids.
 import type { Interaction } from "./interactions.js";
-import { customerVector, type ItemKnnOptions, type Neighbours } from "./item-knn.js";
+import { customerVector, type ItemKnnOptions } from "./item-knn.js";
 import type { Popularity } from "./popularity.js";
 import { dueness, type RepurchaseProfile } from "./repurchase.js";
+import { bestScored, DenseScores, ProductSpace, type SimilarityScorer } from "./scoring.js";
 
 const DAY_MS = 86_400_000;
 
@@ -15,21 +16,6 @@ export interface Recommender {
 /** The same best sellers for everyone. */
 export function popularityRecommender(popular: Popularity): Recommender {
   return { name: "popularity", recommend: (_history, k) => popular.ranked.slice(0, k) };
-}
-
-/** Similarity scores of products for a customer's weighted history (item-kNN, EASE). */
-export type SimilarityScorer = (vector: Map<number, number>) => Map<number, number>;
-
-export function knnScorer(neighbours: Neighbours): SimilarityScorer {
-  return (vector) => {
-    const scores = new Map<number, number>();
-    for (const [productId, w] of vector) {
-      for (const n of neighbours.get(productId) ?? []) {
-        scores.set(n.productId, (scores.get(n.productId) ?? 0) + w * n.similarity);
-      }
-    }
-    return scores;
-  };
 }
 
 /**
@@ -81,67 +67,105 @@ export interface HybridParts {
 
 export function hybridRecommender(name: string, parts: HybridParts): Recommender {
   const blend = parts.blend ?? ADDITIVE_BLEND;
-  const rank = new Map(parts.popular.ranked.map((p, i) => [p, i]));
-  const trendingIn = trendingByCategory(parts.popular, parts.categories);
+  const { ranked } = parts.popular;
+  // Best sellers first, so a best seller's index is its rank.
+  const space = new ProductSpace();
+  for (const p of ranked) space.add(p);
+  for (const p of parts.popular.trending.keys()) space.add(p);
+  for (const p of parts.repurchase?.keys() ?? []) space.add(p);
+  const score = parts.scorer(space);
+  const similarity = new DenseScores(space.size);
+  const scores = new DenseScores(space.size);
+  // excludedIn[i] === customer: product i is left out of this customer's list.
+  const excludedIn = new Int32Array(space.size);
+  let customer = 0;
+  const trendingIn = new Map(
+    [...trendingByCategory(parts.popular, parts.categories)].map(([c, ids]) => [
+      c,
+      ids.map((p) => space.add(p)),
+    ]),
+  );
+  // The additive blend's popularity prior by rank, computed once rather than per scored product.
+  const priors =
+    blend.kind === "additive"
+      ? Float64Array.from(ranked, (_, r) => blend.popularity * (1 + r) ** -blend.popularityExponent)
+      : new Float64Array(0);
+  const share = Float64Array.from(ranked, (p) => parts.popular.share.get(p) ?? 0);
+  const sharedRanks = ranked.map((_, r) => r).filter((r) => share[r] > 0);
+
   return {
     name,
     recommend(history, k) {
+      customer++;
       const vector = customerVector(history, parts.asOf, parts.knnOptions, Number.POSITIVE_INFINITY);
-      const similarity = parts.scorer(vector);
+      similarity.clear();
+      score(vector, similarity);
       let max = 0;
-      for (const s of similarity.values()) max = Math.max(max, s);
-      const norm = (p: number) => (max > 0 ? (similarity.get(p) ?? 0) / max : 0);
+      for (let t = 0; t < similarity.count; t++)
+        max = Math.max(max, similarity.values[similarity.reached[t]]);
+      const norm = (i: number) => (max > 0 ? similarity.get(i) / max : 0);
 
-      let scores: Map<number, number>;
+      scores.clear();
       const excluded = new Set<number>();
       if (!parts.repurchase) {
-        scores = new Map([...similarity.keys()].map((p) => [p, norm(p)]));
+        for (let t = 0; t < similarity.count; t++)
+          scores.set(similarity.reached[t], norm(similarity.reached[t]));
       } else {
-        const due = repurchaseDue(history, parts.asOf, parts.repurchase, excluded);
-        scores = new Map<number, number>();
+        const due = new Map<number, number>();
+        for (const [p, d] of repurchaseDue(history, parts.asOf, parts.repurchase, excluded)) {
+          due.set(space.indexOf(p)!, d);
+        }
+        for (const p of excluded) {
+          const i = space.indexOf(p);
+          if (i !== undefined) excludedIn[i] = customer;
+        }
+        const isExcluded = (i: number) => excludedIn[i] === customer;
         if (blend.kind === "additive") {
-          for (const p of similarity.keys()) scores.set(p, norm(p));
-          for (const [p, d] of due) scores.set(p, (scores.get(p) ?? 0) + blend.repurchase * d);
+          for (let t = 0; t < similarity.count; t++)
+            scores.set(similarity.reached[t], norm(similarity.reached[t]));
+          for (const [i, d] of due) scores.add(i, blend.repurchase * d);
           if (due.size === 0 && excluded.size === 0) {
             // Nothing bought yet: what sells now in the categories the customer looked at, by how much
             // of their attention each category had.
             for (const [category, interest] of interests(vector, parts.categories)) {
-              for (const [i, p] of (trendingIn.get(category) ?? []).entries()) {
-                const bonus = blend.popularity * interest * (1 + i) ** -blend.popularityExponent;
-                scores.set(p, (scores.get(p) ?? 0) + bonus);
+              for (const [r, i] of (trendingIn.get(category) ?? []).entries()) {
+                scores.add(i, blend.popularity * interest * (1 + r) ** -blend.popularityExponent);
               }
             }
           }
-          const prior = (r: number) => blend.popularity * (1 + r) ** -blend.popularityExponent;
-          withPopularity(scores, rank, parts.popular.ranked, excluded, k, (s, r) => s + prior(r), prior);
+          // Popularity on top of every product scored; of the others, whose score is popularity alone
+          // (falling with rank), only the best k not excluded can reach the top k.
+          for (let t = 0; t < scores.count; t++) {
+            const i = scores.reached[t];
+            if (i < ranked.length) scores.values[i] += priors[i];
+          }
+          for (let r = 0, added = 0; r < ranked.length && added < k; r++) {
+            if (scores.has(r) || isExcluded(r)) continue;
+            scores.set(r, priors[r]);
+            added++;
+          }
         } else {
-          const share = (p: number) => parts.popular.share.get(p) ?? 0;
-          const lift = (p: number) => 1 + blend.similarity * norm(p) + blend.repurchase * (due.get(p) ?? 0);
-          for (const p of [...similarity.keys(), ...due.keys()])
-            if (share(p) > 0) scores.set(p, share(p) * lift(p));
-          const top = parts.popular.ranked.filter((p) => share(p) > 0);
-          withPopularity(
-            scores,
-            rank,
-            top,
-            excluded,
-            k,
-            (s) => s,
-            (i) => share(top[i]),
-          );
+          const lift = (i: number) => 1 + blend.similarity * norm(i) + blend.repurchase * (due.get(i) ?? 0);
+          const anchor = (i: number) => {
+            if (i < ranked.length && share[i] > 0) scores.set(i, share[i] * lift(i));
+          };
+          for (let t = 0; t < similarity.count; t++) anchor(similarity.reached[t]);
+          for (const i of due.keys()) anchor(i);
+          for (let s = 0, added = 0; s < sharedRanks.length && added < k; s++) {
+            const r = sharedRanks[s];
+            if (scores.has(r) || isExcluded(r)) continue;
+            scores.set(r, share[r]);
+            added++;
+          }
         }
       }
-      const ranked = [...scores]
-        .filter(([p]) => !excluded.has(p))
-        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-        .map(([p]) => p)
-        .slice(0, k);
+      const list = bestScored(scores, space.ids, (i) => excludedIn[i] === customer, k);
       // Too little history for k suggestions: best sellers fill the rest.
-      for (const p of parts.popular.ranked) {
-        if (ranked.length >= k) break;
-        if (!excluded.has(p) && !ranked.includes(p)) ranked.push(p);
+      for (const p of ranked) {
+        if (list.length >= k) break;
+        if (!excluded.has(p) && !list.includes(p)) list.push(p);
       }
-      return ranked;
+      return list;
     },
   };
 }
@@ -205,31 +229,4 @@ function interests(vector: Map<number, number>, categories?: Map<number, string>
   }
   for (const [c, w] of out) out.set(c, w / total);
   return out;
-}
-
-/**
- * Adds popularity to a customer's scores without visiting the whole catalogue: products already scored
- * get `combine(score, rank)`; of the others, whose score is popularity alone (falling with rank), only
- * the best `k` not excluded can reach the top k, so only those are added (`alone(index in order)`).
- */
-function withPopularity(
-  scores: Map<number, number>,
-  rank: Map<number, number>,
-  order: number[],
-  skip: Set<number>,
-  k: number,
-  combine: (score: number, rank: number) => number,
-  alone: (index: number) => number,
-): void {
-  for (const [p, s] of scores) {
-    const r = rank.get(p);
-    if (r !== undefined) scores.set(p, combine(s, r));
-  }
-  let added = 0;
-  for (const [i, p] of order.entries()) {
-    if (added >= k) break;
-    if (scores.has(p) || skip.has(p)) continue;
-    scores.set(p, alone(i));
-    added++;
-  }
 }

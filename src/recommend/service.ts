@@ -16,9 +16,10 @@ import {
   purchaseSpan,
 } from "./interactions.js";
 import { DEFAULT_KNN_OPTIONS, type Neighbours } from "./item-knn.js";
-import { hybridRecommender, knnScorer, type Recommender } from "./models.js";
+import { hybridRecommender, type Recommender } from "./models.js";
 import type { Popularity } from "./popularity.js";
 import type { RepurchaseProfile } from "./repurchase.js";
+import { knnScorer } from "./scoring.js";
 import { CANDIDATES, configName, type ModelConfig, train } from "./training.js";
 
 /** Products kept per customer: more than any message shows, so out-of-stock ones can be skipped. */

@@ -1,18 +1,12 @@
 // Training the recommenders on a shop's interactions: the popularity baseline, item-kNN, EASE (small
 // catalogues) and re-purchase profiles, and the configurations that combine them.
-import { EASE_LAMBDA, type EaseModel, easeScores, trainEase } from "./ease.js";
+import { EASE_LAMBDA, type EaseModel, easeScorer, trainEase } from "./ease.js";
 import type { Interaction } from "./interactions.js";
 import { DEFAULT_KNN_OPTIONS, type Neighbours, trainItemKnn, VectorIndexer } from "./item-knn.js";
-import {
-  ADDITIVE_BLEND,
-  ANCHORED_BLEND,
-  type Blend,
-  hybridRecommender,
-  knnScorer,
-  type Recommender,
-} from "./models.js";
+import { ADDITIVE_BLEND, ANCHORED_BLEND, type Blend, hybridRecommender, type Recommender } from "./models.js";
 import { type Popularity, PopularityCounter } from "./popularity.js";
 import { RepurchaseLearner, type RepurchaseProfile } from "./repurchase.js";
+import { knnScorer } from "./scoring.js";
 
 export const POPULARITY_WINDOW_DAYS = 90;
 
@@ -82,10 +76,7 @@ export function train(
 
 export function recommenderFor(trained: Trained, config: ModelConfig): Recommender {
   const ease = trained.ease;
-  const scorer =
-    config.scorer === "ease" && ease
-      ? (vector: Map<number, number>) => easeScores(ease, vector)
-      : knnScorer(trained.neighbours);
+  const scorer = config.scorer === "ease" && ease ? easeScorer(ease) : knnScorer(trained.neighbours);
   return hybridRecommender(configName(config), {
     asOf: trained.asOf,
     scorer,

@@ -4,9 +4,10 @@
 import { describe, expect, it } from "vitest";
 import type { Interaction } from "../../src/recommend/interactions.js";
 import { DEFAULT_KNN_OPTIONS } from "../../src/recommend/item-knn.js";
-import { hybridRecommender, knnScorer } from "../../src/recommend/models.js";
+import { hybridRecommender } from "../../src/recommend/models.js";
 import { popularity } from "../../src/recommend/popularity.js";
 import { learnRepurchase } from "../../src/recommend/repurchase.js";
+import { knnScorer } from "../../src/recommend/scoring.js";
 import { DAY } from "./support.js";
 
 const NOW = Date.parse("2026-06-01T00:00:00.000Z");
