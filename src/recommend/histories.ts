@@ -37,6 +37,8 @@ export interface LoadHistoryOptions {
   /** How many rows to expect at most (sizes the columns once); see interactionCount. */
   capacity: number;
   onProgress?: (rowsRead: number) => void;
+  /** Rows per page (PAGE). */
+  pageSize?: number;
 }
 
 /** Every customer's interactions in the shop (purchases from orders that stood, product signals). */
@@ -47,6 +49,7 @@ export async function loadShopHistories(
 ): Promise<CustomerHistories> {
   const before = options.before === undefined ? null : new Date(options.before).toISOString();
   const columns = new Columns(options.capacity);
+  const pageSize = options.pageSize ?? PAGE;
   // Keyset pages in id order: a scan of each table as it lies on disk. SQLite must not read them
   // through an index that matches the shop and the non-null product (it would sort every page).
   const byId = engineOf(db) === "sqlite" ? sql`not indexed` : sql``;
@@ -58,14 +61,14 @@ export async function loadShopHistories(
       from order_items oi ${byId} join orders o on o.id = oi.order_id
       where oi.shop_id = ${shopId} and oi.id > ${after} and oi.product_id is not null
         and o.customer_id is not null and o.status not in ('cancelled', 'returned') ${ordersBefore}
-      order by oi.id limit ${PAGE}`.execute(db);
+      order by oi.id limit ${pageSize}`.execute(db);
   const signals = (after: number) =>
     sql<SignalRow>`
       select e.id, e.customer_id, e.product_id, e.type, e.occurred_at
       from events e ${byId}
       where e.shop_id = ${shopId} and e.id > ${after} and e.type in (${sql.join(SIGNAL_TYPES)})
         and e.customer_id is not null and e.product_id is not null ${eventsBefore}
-      order by e.id limit ${PAGE}`.execute(db);
+      order by e.id limit ${pageSize}`.execute(db);
   let read = 0;
   for (let after = 0; ; ) {
     const { rows } = await purchases(after);
@@ -74,7 +77,7 @@ export async function loadShopHistories(
     }
     read += rows.length;
     options.onProgress?.(read);
-    if (rows.length < PAGE) break;
+    if (rows.length < pageSize) break;
     after = Number(rows[rows.length - 1].id);
   }
   for (let after = 0; ; ) {
@@ -84,7 +87,7 @@ export async function loadShopHistories(
     }
     read += rows.length;
     options.onProgress?.(read);
-    if (rows.length < PAGE) break;
+    if (rows.length < pageSize) break;
     after = Number(rows[rows.length - 1].id);
   }
   return columns.byCustomer();
