@@ -16,12 +16,14 @@ interface ChildReport {
   report: RebuildReport;
   phases: Record<string, number>;
   peakRssKb: number;
+  longestStallMs: number;
   cpuSeconds: number;
 }
 
 export interface RecommendResult extends AnalyticsResult {
   peak_rss_mb?: number;
   target_mb: number;
+  longest_stall_ms?: number;
 }
 
 export async function benchRecommend(
@@ -50,11 +52,12 @@ export async function benchRecommend(
     result.seconds = Math.round(performance.now() - started) / 1000;
     result.peak_rss_mb = Math.round(child.peakRssKb / 1024);
     result.rows = child.report.customers;
+    result.longest_stall_ms = Math.round(child.longestStallMs);
     result.pass = result.seconds <= REBUILD_TARGET_SECONDS && result.peak_rss_mb <= REBUILD_TARGET_MB;
     const phases = Object.entries(child.phases)
       .map(([label, s]) => `${label} ${s.toFixed(1)} s`)
       .join(", ");
-    result.note = `peak ${result.peak_rss_mb} MB (target ${REBUILD_TARGET_MB}); ${child.report.products} products; ${phases}; model ${child.report.selected}`;
+    result.note = `peak ${result.peak_rss_mb} MB (target ${REBUILD_TARGET_MB}); event loop held ≤ ${result.longest_stall_ms} ms; ${child.report.products} products; ${phases}; model ${child.report.selected}`;
   } catch (err) {
     result.pass = false;
     result.note = `failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);

@@ -14,6 +14,7 @@ import { pairMonths } from "./migrations/0010_pair_months.js";
 import { orderMoves } from "./migrations/0011_order_moves.js";
 import { visitorEvents } from "./migrations/0012_visitor_events.js";
 import { recommendations } from "./migrations/0013_recommendations.js";
+import { recommendationFactors } from "./migrations/0014_recommendation_factors.js";
 import type { EngineMigration } from "./migrations/types.js";
 
 /** Append only: a released migration is never edited, a new one is added below it. */
@@ -31,6 +32,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ["0011_order_moves", orderMoves],
   ["0012_visitor_events", visitorEvents],
   ["0013_recommendations", recommendations],
+  ["0014_recommendation_factors", recommendationFactors],
 ];
 
 /** The migrations' names, oldest first. */

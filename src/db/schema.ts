@@ -208,6 +208,7 @@ export interface RecommendationProductTable {
   popularity_rank: number | null;
   popularity_share: number;
   trending_share: number;
+  factors: JsonText | null;
 }
 
 export interface CustomerRecommendationTable {

@@ -3,6 +3,7 @@
 // customers' weighted histories. Where item-kNN scores each pair of products on its own, EASE weighs a
 // product's co-occurrences against each other (a product bought with everything says little). It needs
 // a dense n × n inverse, so it is for catalogues of up to EASE_MAX_PRODUCTS (1,000) products.
+import { type GiveWay, giveWayEvery } from "../core/give-way.js";
 import type { IndexedVectors, Neighbours } from "./item-knn.js";
 import type { SimilarityScorer } from "./scoring.js";
 
@@ -22,10 +23,11 @@ export const EASE_MAX_PRODUCTS = 1_000;
 /** The L2 penalty: larger trusts rare co-occurrences less. */
 export const EASE_LAMBDA = 50;
 
-export function trainEase(
+export async function trainEase(
   { ids, index, rowStarts, products, weights: w }: IndexedVectors,
   lambda: number,
-): EaseModel | null {
+  giveWay: GiveWay = giveWayEvery(),
+): Promise<EaseModel | null> {
   const n = ids.length;
   if (n === 0 || n > EASE_MAX_PRODUCTS) return null;
   const g = new Float64Array(n * n);
@@ -36,7 +38,7 @@ export function trainEase(
     }
   }
   for (let i = 0; i < n; i++) g[i * n + i] += lambda;
-  const p = invertSymmetricPositive(g, n);
+  const p = await invertSymmetricPositive(g, n, giveWay);
   const weights = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) weights[i * n + j] = i === j ? 0 : -p[i * n + j] / p[j * n + j];
@@ -64,11 +66,16 @@ export function easeScorer(model: EaseModel): SimilarityScorer {
 }
 
 /** Gauss–Jordan inverse of a symmetric positive definite matrix (no pivoting needed), in place of a copy. */
-function invertSymmetricPositive(matrix: Float64Array, n: number): Float64Array {
+async function invertSymmetricPositive(
+  matrix: Float64Array,
+  n: number,
+  giveWay: GiveWay,
+): Promise<Float64Array> {
   const a = Float64Array.from(matrix);
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) inv[i * n + i] = 1;
   for (let col = 0; col < n; col++) {
+    await giveWay();
     const pivot = a[col * n + col];
     const rowA = col * n;
     for (let k = 0; k < n; k++) {

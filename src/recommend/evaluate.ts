@@ -3,6 +3,7 @@
 // bought next (re-purchases included). Customers with nothing before the cut are left out: no model can
 // tell them apart, and every one of them gets the same best sellers.
 import { ValidationError } from "../core/errors.js";
+import { type GiveWay, giveWayEvery } from "../core/give-way.js";
 import type { Db } from "../db/index.js";
 import { type CustomerHistories, loadShopHistories } from "./histories.js";
 import { type Interaction, interactionCount, productCategories, purchaseSpan } from "./interactions.js";
@@ -64,21 +65,25 @@ export async function evaluateRecommenders(
   // The configuration is chosen the way it would be in service: on history alone. The period before
   // the cut is split the same way again, and the test period after the cut plays no part in it.
   const selectionCut = Math.round(span.first + DEFAULT_TRAIN_SHARE * (cutoff - span.first));
-  const selected = selectConfig(histories, selectionCut, cutoff, categories);
+  const giveWay = giveWayEvery();
+  const selected = await selectConfig(histories, selectionCut, cutoff, categories, giveWay);
 
-  const scored = heldOut(histories, cutoff, Number.POSITIVE_INFINITY);
-  const trained = train(histories.values(cutoff), cutoff, categories);
+  const scored = await heldOut(histories, cutoff, Number.POSITIVE_INFINITY, giveWay);
+  const trained = await train(histories.values(cutoff), cutoff, categories, giveWay);
   const models: Recommender[] = [
     popularityRecommender(trained.popular),
     recommenderFor(trained, { scorer: "item-knn", blend: null }),
   ];
   if (trained.ease) models.push(recommenderFor(trained, { scorer: "ease", blend: null }));
+  if (trained.als) models.push(recommenderFor(trained, { scorer: "als", blend: null }));
   models.push({ ...recommenderFor(trained, selected), name: "kizuna" });
 
   const total = models.length * scored.length;
-  const results = models.map((model, m) =>
-    measure(model, scored, products, (done) => options.onProgress?.(m * scored.length + done, total)),
-  );
+  const results: ModelScore[] = [];
+  for (const [m, model] of models.entries()) {
+    const progress = (done: number) => options.onProgress?.(m * scored.length + done, total);
+    results.push(await measure(model, scored, products, giveWay, progress));
+  }
   options.onProgress?.(total, total);
   return {
     cutoff: new Date(cutoff).toISOString(),
@@ -90,19 +95,20 @@ export async function evaluateRecommenders(
 }
 
 /** The candidate with the best NDCG@10 (then Recall@20) on purchases between the two cuts. */
-export function selectConfig(
+export async function selectConfig(
   histories: CustomerHistories,
   trainBefore: number,
   testBefore: number,
   categories: Map<number, string>,
-): ModelConfig {
-  const trained = train(histories.values(trainBefore), trainBefore, categories);
-  const scored = heldOut(histories, trainBefore, testBefore);
+  giveWay: GiveWay = giveWayEvery(),
+): Promise<ModelConfig> {
+  const trained = await train(histories.values(trainBefore), trainBefore, categories, giveWay);
+  const scored = await heldOut(histories, trainBefore, testBefore, giveWay);
   let best = CANDIDATES[0];
   let bestScore: ModelScore | null = null;
   for (const config of CANDIDATES) {
-    if (config.scorer === "ease" && !trained.ease) continue;
-    const score = measure(recommenderFor(trained, config), scored, 1);
+    if ((config.scorer === "ease" && !trained.ease) || (config.scorer === "als" && !trained.als)) continue;
+    const score = await measure(recommenderFor(trained, config), scored, 1, giveWay);
     if (
       !bestScore ||
       score.ndcg_at_10 > bestScore.ndcg_at_10 ||
@@ -129,13 +135,20 @@ interface Scored {
 }
 
 /** Customers with a history before `cut` who bought between `cut` and `until` (see MAX_SCORED_CUSTOMERS). */
-function heldOut(histories: CustomerHistories, cut: number, until: number): Scored[] {
+async function heldOut(
+  histories: CustomerHistories,
+  cut: number,
+  until: number,
+  giveWay: GiveWay,
+): Promise<Scored[]> {
   let sample: Array<[number, Scored]> = [];
   const keep = () => {
     sample.sort((a, b) => a[0] - b[0]);
     sample = sample.slice(0, MAX_SCORED_CUSTOMERS);
   };
+  let n = 0;
   for (const [customerId, rows] of histories.entries(until)) {
+    if (++n % 256 === 0) await giveWay();
     const firstAfter = rows.findIndex((r) => r.at >= cut);
     if (firstAfter <= 0) continue; // nothing after the cut, or nothing before it
     const bought = new Set<number>();
@@ -156,12 +169,13 @@ function sampleKey(customerId: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-function measure(
+async function measure(
   model: Recommender,
   scored: Scored[],
   products: number,
+  giveWay: GiveWay,
   onProgress?: (done: number) => void,
-): ModelScore {
+): Promise<ModelScore> {
   const totals = { hr: 0, recall: 0, ndcg: 0 };
   const shown = new Set<number>();
   for (const [i, { history, bought }] of scored.entries()) {
@@ -171,7 +185,10 @@ function measure(
     totals.hr += metrics.hit;
     totals.recall += metrics.recall;
     totals.ndcg += metrics.ndcg;
-    if (i % 500 === 0) onProgress?.(i);
+    if (i % 256 === 0) {
+      onProgress?.(i);
+      await giveWay();
+    }
   }
   const n = Math.max(1, scored.length);
   return {

@@ -3,6 +3,7 @@
 // then arranged by customer. Each customer's interactions become objects only while they are used, so
 // a rebuild for a million customers holds one compact copy of the history and one customer's objects.
 import { sql } from "kysely";
+import { type GiveWay, giveWayEvery } from "../core/give-way.js";
 import { type Db, engineOf } from "../db/index.js";
 import { INTERACTION_KINDS, type Interaction, type InteractionKind } from "./interactions.js";
 
@@ -90,7 +91,7 @@ export async function loadShopHistories(
     if (rows.length < pageSize) break;
     after = Number(rows[rows.length - 1].id);
   }
-  return columns.byCustomer();
+  return await columns.byCustomer();
 }
 
 /** The columns as rows arrive: customer and product as dense indices, time, kind. */
@@ -136,7 +137,7 @@ class Columns {
   }
 
   /** Rows arranged by customer (ascending id), each customer's in time order (ties: as read). */
-  byCustomer(): CustomerHistories {
+  async byCustomer(giveWay: GiveWay = giveWayEvery()): Promise<CustomerHistories> {
     const n = this.length;
     const customers = this.customerIds.length;
     // Dense indices were handed out as customers appeared; renumber them in id order.
@@ -147,15 +148,22 @@ class Columns {
     for (const [r, i] of byId.entries()) rank[i] = r;
     // Counting sort by customer keeps each customer's rows in reading order.
     const starts = new Int32Array(customers + 1);
-    for (let i = 0; i < n; i++) starts[rank[this.customer[i]] + 1]++;
+    for (let i = 0; i < n; i++) {
+      starts[rank[this.customer[i]] + 1]++;
+      if (i % 1_048_576 === 0) await giveWay();
+    }
     for (let c = 0; c < customers; c++) starts[c + 1] += starts[c];
     const order = new Int32Array(n);
     const next = starts.slice(0, customers);
-    for (let i = 0; i < n; i++) order[next[rank[this.customer[i]]]++] = i;
+    for (let i = 0; i < n; i++) {
+      order[next[rank[this.customer[i]]]++] = i;
+      if (i % 1_048_576 === 0) await giveWay();
+    }
     const at = this.at;
     const inTime = (a: number, b: number) => at[a] - at[b] || a - b;
     for (let c = 0; c < customers; c++) {
       if (starts[c + 1] - starts[c] > 1) order.subarray(starts[c], starts[c + 1]).sort(inTime);
+      if (c % 4096 === 0) await giveWay();
     }
     return new CustomerHistories(
       Float64Array.from(byId, (i) => this.customerIds[i]),

@@ -2,6 +2,7 @@
 // favourited or viewed both. Each customer is a vector over products, an interaction adding its kind's
 // weight times a time decay (recent behaviour says more about what comes next); similarity is the
 // cosine between products' customer columns. Only each product's strongest neighbours are kept.
+import { type GiveWay, giveWayEvery } from "../core/give-way.js";
 import type { Interaction, InteractionKind } from "./interactions.js";
 
 export interface ItemKnnOptions {
@@ -124,10 +125,11 @@ export function indexVectors(
  * products, whose strongest entries are kept. Work is Σ over customers of (products per customer)²,
  * memory one row of the catalogue; no table of all pairs is ever held.
  */
-export function trainItemKnn(
+export async function trainItemKnn(
   { ids, rowStarts, products, weights }: IndexedVectors,
   options: ItemKnnOptions = DEFAULT_KNN_OPTIONS,
-): Neighbours {
+  giveWay: GiveWay = giveWayEvery(),
+): Promise<Neighbours> {
   const n = ids.length;
   const norms = new Float64Array(n);
   for (let k = 0; k < products.length; k++) norms[products[k]] += weights[k] * weights[k];
@@ -139,6 +141,7 @@ export function trainItemKnn(
   const top = new TopK(options.neighbours);
   const neighbours: Neighbours = new Map();
   for (let i = 0; i < n; i++) {
+    if (i % 16 === 0) await giveWay();
     let count = 0;
     for (let k = columns.starts[i]; k < columns.starts[i + 1]; k++) {
       const entry = columns.entries[k];
@@ -166,7 +169,7 @@ export function trainItemKnn(
 }
 
 /** For each product, the customers (rows) that have it and where its entry sits in their row. */
-function transpose(rowStarts: Int32Array, products: Int32Array, n: number) {
+export function transpose(rowStarts: Int32Array, products: Int32Array, n: number) {
   const starts = new Int32Array(n + 1);
   for (let k = 0; k < products.length; k++) starts[products[k] + 1]++;
   for (let i = 0; i < n; i++) starts[i + 1] += starts[i];

@@ -1,6 +1,7 @@
 // Which products customers buy again, and after how long, learned from the shop's own purchases rather
 // than from a consumable flag: a product counts as re-bought by how many of its buyers bought it on a
 // second day, and its cycle is the median gap between one buyer's purchases of it.
+import { type GiveWay, giveWayEvery } from "../core/give-way.js";
 import type { Interaction } from "./interactions.js";
 
 const DAY_MS = 86_400_000;
@@ -42,9 +43,11 @@ export class RepurchaseLearner {
     }
   }
 
-  result(): Map<number, RepurchaseProfile> {
+  /** The profiles; medians sort every product's gaps (millions in a large shop), a turn at a time. */
+  async result(giveWay: GiveWay = giveWayEvery()): Promise<Map<number, RepurchaseProfile>> {
     const profiles = new Map<number, RepurchaseProfile>();
     for (const [productId, n] of this.buyers) {
+      await giveWay();
       const list = this.gaps.get(productId);
       profiles.set(productId, {
         rate: (this.repeaters.get(productId) ?? 0) / (n + PRIOR_BUYERS),
@@ -56,10 +59,12 @@ export class RepurchaseLearner {
   }
 }
 
-export function learnRepurchase(histories: Iterable<Interaction[]>): Map<number, RepurchaseProfile> {
+export async function learnRepurchase(
+  histories: Iterable<Interaction[]>,
+): Promise<Map<number, RepurchaseProfile>> {
   const learner = new RepurchaseLearner();
   for (const history of histories) learner.add(history);
-  return learner.result();
+  return await learner.result();
 }
 
 function median(values: number[]): number {

@@ -5,6 +5,7 @@
 import { toIso } from "../core/clock.js";
 import { anyOf, chunk, type Db, fromJson, inTransaction, selectIn, toJson } from "../db/index.js";
 import { type ProductCard, popularProducts, productCards } from "../messaging/render/recommendations.js";
+import { type AlsModel, alsScorer, DEFAULT_ALS_OPTIONS } from "./als.js";
 import { easeNeighbours } from "./ease.js";
 import { DEFAULT_TRAIN_SHARE, selectConfig } from "./evaluate.js";
 import { loadShopHistories } from "./histories.js";
@@ -35,7 +36,10 @@ const WRITE_BATCH = 500;
 /** What serving needs of a trained model; stored in recommendation_products and read back. */
 export interface ServingModel {
   config: ModelConfig;
+  /** Item-kNN's (or EASE's top rows): what "similar products" shows, and the scorer unless ALS is. */
   neighbours: Neighbours;
+  /** The products' factors when the shop's model is ALS. */
+  als: AlsModel | null;
   repurchase: Map<number, RepurchaseProfile>;
   popular: Popularity;
   /** Product → top-level category (read from the catalogue, not stored with the model). */
@@ -60,7 +64,7 @@ export interface RebuildReport {
 export function servingRecommender(model: ServingModel, now: number): Recommender {
   return hybridRecommender(configName(model.config), {
     asOf: now,
-    scorer: knnScorer(model.neighbours),
+    scorer: model.als ? alsScorer(model.als) : knnScorer(model.neighbours),
     knnOptions: DEFAULT_KNN_OPTIONS,
     popular: model.popular,
     repurchase: model.repurchase,
@@ -72,7 +76,12 @@ export function servingRecommender(model: ServingModel, now: number): Recommende
 export async function rebuildRecommendations(
   db: Db,
   shopId: number,
-  options: { now: Date; onProgress?: (done: number, total: number, label: string) => void },
+  options: {
+    now: Date;
+    onProgress?: (done: number, total: number, label: string) => void;
+    /** Train this configuration instead of the one the shop's history picks. */
+    config?: ModelConfig;
+  },
 ): Promise<RebuildReport> {
   const started = performance.now();
   // Models read what happened before their moment: one ms past now takes in what happened just now.
@@ -89,16 +98,17 @@ export async function rebuildRecommendations(
   options.onProgress?.(0, 1, "choosing the model");
   // Picked as the evaluation picks it: trained on the first 80% of the history, measured on the rest.
   const config =
-    span && span.last > span.first
-      ? selectConfig(
+    options.config ??
+    (span && span.last > span.first
+      ? await selectConfig(
           histories,
           Math.round(span.first + DEFAULT_TRAIN_SHARE * (span.last - span.first)),
           now,
           categories,
         )
-      : CANDIDATES[0];
+      : CANDIDATES[0]);
   options.onProgress?.(0, 1, "training");
-  const trained = train(histories.values(), now, categories);
+  const trained = await train(histories.values(), now, categories);
   const neighbours =
     config.scorer === "ease" && trained.ease
       ? easeNeighbours(trained.ease, STORED_NEIGHBOURS)
@@ -106,6 +116,7 @@ export async function rebuildRecommendations(
   const model: ServingModel = {
     config,
     neighbours,
+    als: config.scorer === "als" ? trained.als : null,
     repurchase: trained.repurchase,
     popular: trained.popular,
     categories,
@@ -299,7 +310,19 @@ async function currentCursor(db: Db, shopId: number): Promise<Cursor> {
 
 async function storeModel(db: Db, shopId: number, model: ServingModel, now: Date, cursor: Cursor) {
   const rank = new Map(model.popular.ranked.map((p, i) => [p, i]));
-  const productIds = new Set([...model.neighbours.keys(), ...model.repurchase.keys(), ...rank.keys()]);
+  const als = model.als;
+  const productIds = new Set([
+    ...model.neighbours.keys(),
+    ...model.repurchase.keys(),
+    ...rank.keys(),
+    ...(als?.ids ?? []),
+  ]);
+  const factorsOf = (productId: number) => {
+    const i = als?.index.get(productId);
+    if (!als || i === undefined) return null;
+    const f = als.options.factors;
+    return toJson(Array.from(als.itemFactors.subarray(i * f, (i + 1) * f)));
+  };
   const rows = [...productIds].map((productId) => {
     const profile = model.repurchase.get(productId);
     return {
@@ -316,6 +339,7 @@ async function storeModel(db: Db, shopId: number, model: ServingModel, now: Date
       popularity_rank: rank.get(productId) ?? null,
       popularity_share: model.popular.share.get(productId) ?? 0,
       trending_share: model.popular.trending.get(productId) ?? 0,
+      factors: factorsOf(productId),
     };
   });
   await inTransaction(db, async (trx) => {
@@ -358,8 +382,10 @@ export async function loadServingModel(db: Db, shopId: number): Promise<ServingM
   const share = new Map<number, number>();
   const trending = new Map<number, number>();
   const ranked: Array<[number, number]> = [];
+  const factors: Array<[number, number[]]> = [];
   for (const r of rows) {
     const id = Number(r.product_id);
+    if (r.factors !== null) factors.push([id, fromJson<number[]>(r.factors)]);
     neighbours.set(
       id,
       fromJson<Array<[number, number]>>(r.neighbours).map(([productId, similarity]) => ({
@@ -376,12 +402,27 @@ export async function loadServingModel(db: Db, shopId: number): Promise<ServingM
   const model: ServingModel = {
     config: fromJson<ModelConfig>(head.config),
     neighbours,
+    als: factors.length > 0 ? alsModelOf(factors) : null,
     repurchase,
     popular: { ranked: ranked.map(([id]) => id), share, trending },
     categories: await productCategories(db, shopId),
   };
   modelCache.set(shopId, { trainedAt: head.trained_at, model });
   return model;
+}
+
+/** ALS factors as stored, per product, back into a model. */
+function alsModelOf(factors: Array<[number, number[]]>): AlsModel {
+  const f = factors[0][1].length;
+  const itemFactors = new Float64Array(factors.length * f);
+  for (const [i, [, row]] of factors.entries()) itemFactors.set(row, i * f);
+  const ids = factors.map(([id]) => id);
+  return {
+    ids,
+    index: new Map(ids.map((id, i) => [id, i])),
+    itemFactors,
+    options: { ...DEFAULT_ALS_OPTIONS, factors: f },
+  };
 }
 
 async function storeLists(db: Db, shopId: number, lists: Array<[number, number[]]>, now: Date) {

@@ -1,5 +1,7 @@
 // Training the recommenders on a shop's interactions: the popularity baseline, item-kNN, EASE (small
 // catalogues) and re-purchase profiles, and the configurations that combine them.
+import { type GiveWay, giveWayEvery } from "../core/give-way.js";
+import { type AlsModel, alsScorer, DEFAULT_ALS_OPTIONS, trainAls } from "./als.js";
 import { EASE_LAMBDA, type EaseModel, easeScorer, trainEase } from "./ease.js";
 import type { Interaction } from "./interactions.js";
 import { DEFAULT_KNN_OPTIONS, type Neighbours, trainItemKnn, VectorIndexer } from "./item-knn.js";
@@ -12,7 +14,7 @@ export const POPULARITY_WINDOW_DAYS = 90;
 
 /** A similarity model and how it is blended with re-purchase timing and popularity (null: not at all). */
 export interface ModelConfig {
-  scorer: "item-knn" | "ease";
+  scorer: "item-knn" | "ease" | "als";
   blend: Blend | null;
 }
 
@@ -26,7 +28,7 @@ const BLENDS: Blend[] = [
   { kind: "additive", repurchase: 6, popularity: 2, popularityExponent: 0.5 },
   ANCHORED_BLEND,
 ];
-export const CANDIDATES: ModelConfig[] = (["item-knn", "ease"] as const).flatMap((scorer) =>
+export const CANDIDATES: ModelConfig[] = (["item-knn", "ease", "als"] as const).flatMap((scorer) =>
   BLENDS.map((blend) => ({ scorer, blend })),
 );
 
@@ -45,38 +47,52 @@ export interface Trained {
   popular: Popularity;
   neighbours: Neighbours;
   ease: EaseModel | null;
+  /** Null above ALS_MAX_CUSTOMERS customers. */
+  als: AlsModel | null;
   repurchase: Map<number, RepurchaseProfile>;
   categories: Map<number, string>;
 }
 
-/** Trains every part in one pass over the customers' histories (each cut at `asOf` already). */
-export function train(
+/**
+ * Trains every part in one pass over the customers' histories (each cut at `asOf` already), giving way
+ * to the event loop as it goes (it can run inside the server).
+ */
+export async function train(
   histories: Iterable<Interaction[]>,
   asOf: number,
   categories: Map<number, string>,
-): Trained {
+  giveWay: GiveWay = giveWayEvery(),
+): Promise<Trained> {
   const popular = new PopularityCounter(asOf, POPULARITY_WINDOW_DAYS);
   const repurchase = new RepurchaseLearner();
   const vectors = new VectorIndexer(asOf, DEFAULT_KNN_OPTIONS);
+  let n = 0;
   for (const history of histories) {
     popular.add(history);
     repurchase.add(history);
     vectors.add(history);
+    if (++n % 256 === 0) await giveWay();
   }
   const indexed = vectors.result();
   return {
     asOf,
     categories,
     popular: popular.result(),
-    neighbours: trainItemKnn(indexed, DEFAULT_KNN_OPTIONS),
-    ease: trainEase(indexed, EASE_LAMBDA),
-    repurchase: repurchase.result(),
+    neighbours: await trainItemKnn(indexed, DEFAULT_KNN_OPTIONS, giveWay),
+    ease: await trainEase(indexed, EASE_LAMBDA, giveWay),
+    als: await trainAls(indexed, DEFAULT_ALS_OPTIONS, giveWay),
+    repurchase: await repurchase.result(giveWay),
   };
 }
 
 export function recommenderFor(trained: Trained, config: ModelConfig): Recommender {
-  const ease = trained.ease;
-  const scorer = config.scorer === "ease" && ease ? easeScorer(ease) : knnScorer(trained.neighbours);
+  const { ease, als } = trained;
+  const scorer =
+    config.scorer === "ease" && ease
+      ? easeScorer(ease)
+      : config.scorer === "als" && als
+        ? alsScorer(als)
+        : knnScorer(trained.neighbours);
   return hybridRecommender(configName(config), {
     asOf: trained.asOf,
     scorer,

@@ -57,7 +57,13 @@ describe("kizuna recommend evaluate", { timeout: 120_000 }, () => {
     expect(byName.get("popularity")!.hr_at_10).toBe(0);
     // The due tea is first for everyone, and the cup for those who had not bought it yet.
     expect(evaluation.selected).toMatch(/repurchase/);
-    expect(evaluation.results.map((r) => r.name)).toEqual(["popularity", "item-knn", "ease", "kizuna"]);
+    expect(evaluation.results.map((r) => r.name)).toEqual([
+      "popularity",
+      "item-knn",
+      "ease",
+      "als",
+      "kizuna",
+    ]);
     const hybrid = byName.get("kizuna")!;
     expect(hybrid.hr_at_10).toBe(1);
     expect(hybrid.recall_at_20).toBe(1);

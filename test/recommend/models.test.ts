@@ -43,14 +43,14 @@ function world() {
   return { rows, histories };
 }
 
-function recommender() {
+async function recommender() {
   const { histories } = world();
   return hybridRecommender("test", {
     asOf: NOW,
     scorer: knnScorer(new Map()),
     knnOptions: DEFAULT_KNN_OPTIONS,
     popular: popularity(histories.values(), NOW, 90),
-    repurchase: learnRepurchase(histories.values()),
+    repurchase: await learnRepurchase(histories.values()),
     // The blend the demo shop's history picks: re-purchase timing weighs most.
     blend: { kind: "additive", repurchase: 6, popularity: 0.5, popularityExponent: 0.5 },
     categories,
@@ -58,8 +58,8 @@ function recommender() {
 }
 
 describe("the recommendation blend", () => {
-  it("shows a customer who only looked at a tea what tea sells now, before the best-selling mugs", () => {
-    const list = recommender().recommend(
+  it("shows a customer who only looked at a tea what tea sells now, before the best-selling mugs", async () => {
+    const list = (await recommender()).recommend(
       [{ customerId: 999, productId: OOLONG, at: NOW - DAY, kind: "view" }],
       5,
     );
@@ -67,8 +67,8 @@ describe("the recommendation blend", () => {
     expect(list.slice(0, 3)).toContain(BLACK);
   });
 
-  it("does not offer a durable again, and offers a re-buyable product when it is due", () => {
-    const r = recommender();
+  it("does not offer a durable again, and offers a re-buyable product when it is due", async () => {
+    const r = await recommender();
     const boughtAMonthAgo: Interaction[] = [
       { customerId: 998, productId: TEAPOT, at: NOW - 31 * DAY, kind: "purchase" },
       { customerId: 998, productId: GREEN, at: NOW - 31 * DAY, kind: "purchase" },

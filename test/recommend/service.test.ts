@@ -4,8 +4,12 @@
 // and the cup for those without one, never the teapot they own, nothing out of stock, and it follows
 // new orders without a rebuild.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromJson } from "../../src/db/index.js";
 import { upsertOrders } from "../../src/orders/index.js";
-import { refreshRecommendations } from "../../src/recommend/index.js";
+import { LIST_LENGTH, refreshRecommendations } from "../../src/recommend/index.js";
+import { byCustomer, loadInteractions } from "../../src/recommend/interactions.js";
+import { ADDITIVE_BLEND } from "../../src/recommend/models.js";
+import { loadServingModel, rebuildRecommendations, servingRecommender } from "../../src/recommend/service.js";
 import { drainJobs } from "../../src/worker/index.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { DAY, orderBook } from "./support.js";
@@ -125,6 +129,31 @@ describe("recommendations in service", { timeout: 60_000 }, () => {
         .sort(),
     ).toEqual(["TEA-CUP", "TEA-LEAF"]);
     expect(related.boughtTogether.map((p) => p.sku).sort()).toEqual(["TEA-CUP", "TEA-LEAF"]);
+  });
+
+  it("serves from the stored model exactly the lists the rebuild computed, whichever model the shop has", async () => {
+    const db = t.testDb.db;
+    for (const scorer of ["item-knn", "ease", "als"] as const) {
+      const config = { scorer, blend: ADDITIVE_BLEND };
+      await rebuildRecommendations(db, shopId(), { now: t.clock.now(), config });
+      const stored = await db
+        .selectFrom("customer_recommendations")
+        .select(["customer_id", "products"])
+        .where("shop_id", "=", shopId())
+        .execute();
+      expect(stored.length).toBeGreaterThan(80);
+      // A fresh read of the stored model, as the incremental pass and another process get it.
+      const model = await loadServingModel(db, shopId());
+      expect(model.config).toEqual(config);
+      expect(model.als !== null).toBe(scorer === "als");
+      const recommender = servingRecommender(model, t.clock.now().getTime() + 1);
+      const ids = stored.map((r) => Number(r.customer_id));
+      const histories = byCustomer(await loadInteractions(db, shopId(), ids, t.clock.now().getTime() + 1));
+      for (const r of stored) {
+        const history = histories.get(Number(r.customer_id)) ?? [];
+        expect(recommender.recommend(history, LIST_LENGTH), scorer).toEqual(fromJson<number[]>(r.products));
+      }
+    }
   });
 
   it("answers 404 for an unknown customer or product and 400 for a bad limit", async () => {

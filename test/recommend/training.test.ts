@@ -2,6 +2,7 @@
 // plain definitions give: item-kNN's per-product accumulation the cosine of every pair of products'
 // customer columns, and the bounded heap the top of a full sort.
 import { describe, expect, it } from "vitest";
+import { alsScorer, DEFAULT_ALS_OPTIONS, trainAls } from "../../src/recommend/als.js";
 import type { Interaction, InteractionKind } from "../../src/recommend/interactions.js";
 import {
   customerVector,
@@ -9,7 +10,7 @@ import {
   indexVectors,
   trainItemKnn,
 } from "../../src/recommend/item-knn.js";
-import { bestScored, DenseScores } from "../../src/recommend/scoring.js";
+import { bestScored, DenseScores, ProductSpace } from "../../src/recommend/scoring.js";
 import { DAY } from "./support.js";
 
 const NOW = Date.parse("2026-06-01T00:00:00.000Z");
@@ -41,9 +42,9 @@ function histories(customers: number, products: number, seed: number): Interacti
 }
 
 describe("item-kNN", () => {
-  it("finds each product's neighbours and similarities as the cosine over every pair would", () => {
+  it("finds each product's neighbours and similarities as the cosine over every pair would", async () => {
     const all = histories(400, 60, 7);
-    const neighbours = trainItemKnn(indexVectors(all, NOW), { ...DEFAULT_KNN_OPTIONS, neighbours: 10 });
+    const neighbours = await trainItemKnn(indexVectors(all, NOW), { ...DEFAULT_KNN_OPTIONS, neighbours: 10 });
 
     // The definition, pair by pair.
     const columns = new Map<number, Map<number, number>>();
@@ -99,5 +100,34 @@ describe("the top of a customer's scores", () => {
         .map(([i]) => ids[i]);
       expect(bestScored(scores, ids, skip, k)).toEqual(expected);
     }
+  });
+});
+
+describe("implicit ALS", () => {
+  it("learns tastes: a customer who bought one product of a group is scored the group's others first", async () => {
+    // Two groups of customers with products of their own (1–5 and 11–15), each buying three of them.
+    const next = random(3);
+    const all: Interaction[][] = [];
+    for (let c = 0; c < 200; c++) {
+      const group = c % 2 === 0 ? 0 : 10;
+      all.push(
+        [1, 2, 3].map((k) => ({
+          customerId: c + 1,
+          productId: group + 1 + ((Math.floor(next() * 5) + k) % 5),
+          at: NOW - k * DAY,
+          kind: "purchase" as const,
+        })),
+      );
+    }
+    // Two factors for two tastes: with about as many factors as products it learns each product apart.
+    const model = (await trainAls(indexVectors(all, NOW), { ...DEFAULT_ALS_OPTIONS, factors: 2 }))!;
+    const space = new ProductSpace();
+    const score = alsScorer(model)(space);
+    const scores = new DenseScores(space.size);
+    score(new Map([[2, 1]]), scores);
+    const ranked = bestScored(scores, space.ids, () => false, 10);
+    expect(ranked.slice(0, 5).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    for (const p of [11, 12, 13, 14, 15])
+      expect(scores.get(space.indexOf(p)!)).toBeLessThan(scores.get(space.indexOf(1)!));
   });
 });
