@@ -57,6 +57,10 @@ describe("kizuna recommend evaluate", { timeout: 120_000 }, () => {
     expect(byName.get("popularity")!.hr_at_10).toBe(0);
     // The due tea is first for everyone, and the cup for those who had not bought it yet.
     expect(evaluation.selected).toMatch(/repurchase/);
+    // Repeat lift among the 20 scored: all bought the tea again, which all 20 had bought before and all
+    // 20 bought after (expected 20 × 20/20); the 10 with a cup did not buy another, though half of the
+    // scored bought one (expected 10 × 10/20). 20 / 25.
+    expect(evaluation.repeat_lift).toBe(0.8);
     expect(evaluation.results.map((r) => r.name)).toEqual([
       "popularity",
       "item-knn",
@@ -125,5 +129,7 @@ describe("kizuna recommend evaluate on the demo shop", { timeout: 180_000 }, () 
     expect(kizuna.hr_at_10).toBeGreaterThanOrEqual(1.5 * popularity.hr_at_10);
     expect(kizuna.ndcg_at_10).toBeGreaterThan(popularity.ndcg_at_10);
     expect(kizuna.recall_at_20).toBeGreaterThan(popularity.recall_at_20);
+    // The demo's customers re-buy what they use up: their history says much more than best sellers do.
+    expect(evaluation.repeat_lift).toBeGreaterThan(5);
   });
 });

@@ -62,6 +62,9 @@ export function registerRecommendCommand(program: Command): void {
           `cut at ${evaluation.cutoff}: ${evaluation.customers} customers bought after it and had a history before; ${evaluation.products} products`,
         );
         console.log(
+          `they bought again what they had bought before ${evaluation.repeat_lift.toFixed(2)}× as often as best sellers alone would predict (repeat lift; about 1: their history says little beyond what sells)`,
+        );
+        console.log(
           formatTable(
             evaluation.results.map((r) => ({
               model: r.name,
