@@ -28,8 +28,14 @@ export const DEFAULT_ALS_OPTIONS: AlsOptions = {
   cgSteps: 3,
 };
 
-/** Above this many customers the evaluation leaves ALS out (about a minute per 100,000 here). */
+/**
+ * ALS is trained for shops up to these sizes. Training costs about customers × factors² per iteration,
+ * and serving scores every product for every customer (customers × products × factors): at 200,000
+ * customers and 20,000 products that is 10¹¹ multiply-adds per list pass, minutes in JavaScript. Larger
+ * shops choose between item-kNN and EASE.
+ */
 export const ALS_MAX_CUSTOMERS = 200_000;
+export const ALS_MAX_PRODUCTS = 5_000;
 
 export interface AlsModel {
   ids: number[];
@@ -46,7 +52,7 @@ export async function trainAls(
 ): Promise<AlsModel | null> {
   const { ids, index, rowStarts, products, weights } = vectors;
   const customers = rowStarts.length - 1;
-  if (ids.length === 0 || customers > ALS_MAX_CUSTOMERS) return null;
+  if (ids.length === 0 || customers > ALS_MAX_CUSTOMERS || ids.length > ALS_MAX_PRODUCTS) return null;
   const f = options.factors;
   const x = new Float64Array(customers * f);
   const y = new Float64Array(ids.length * f);

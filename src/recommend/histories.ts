@@ -5,6 +5,7 @@
 import { sql } from "kysely";
 import { type GiveWay, giveWayEvery } from "../core/give-way.js";
 import { type Db, engineOf } from "../db/index.js";
+import { DenseIds } from "./dense-ids.js";
 import { INTERACTION_KINDS, type Interaction, type InteractionKind } from "./interactions.js";
 
 /** Rows per page: large enough to amortise a round trip, small enough for steady progress. */
@@ -101,10 +102,8 @@ class Columns {
   private product: Int32Array;
   private at: Float64Array;
   private kind: Uint8Array;
-  private readonly customerIndex = new Map<number, number>();
-  private readonly customerIds: number[] = [];
-  private readonly productIndex = new Map<number, number>();
-  private readonly productIds: number[] = [];
+  private readonly customers = new DenseIds();
+  private readonly products = new DenseIds();
 
   constructor(capacity: number) {
     this.customer = new Int32Array(capacity);
@@ -117,8 +116,8 @@ class Columns {
     // The capacity is counted before reading; rows written meanwhile can pass it.
     if (this.length === this.customer.length) this.grow();
     const i = this.length++;
-    this.customer[i] = dense(this.customerIndex, this.customerIds, customerId);
-    this.product[i] = dense(this.productIndex, this.productIds, productId);
+    this.customer[i] = this.customers.add(customerId);
+    this.product[i] = this.products.add(productId);
     this.at[i] = at;
     this.kind[i] = KIND_CODE.get(kind)!;
   }
@@ -139,10 +138,11 @@ class Columns {
   /** Rows arranged by customer (ascending id), each customer's in time order (ties: as read). */
   async byCustomer(giveWay: GiveWay = giveWayEvery()): Promise<CustomerHistories> {
     const n = this.length;
-    const customers = this.customerIds.length;
+    const customerIds = this.customers.ids;
+    const customers = customerIds.length;
     // Dense indices were handed out as customers appeared; renumber them in id order.
     const byId = Array.from({ length: customers }, (_, i) => i).sort(
-      (a, b) => this.customerIds[a] - this.customerIds[b],
+      (a, b) => customerIds[a] - customerIds[b],
     );
     const rank = new Int32Array(customers);
     for (const [r, i] of byId.entries()) rank[i] = r;
@@ -166,25 +166,15 @@ class Columns {
       if (c % 4096 === 0) await giveWay();
     }
     return new CustomerHistories(
-      Float64Array.from(byId, (i) => this.customerIds[i]),
+      Float64Array.from(byId, (i) => customerIds[i]),
       starts,
       order,
       this.product,
       at,
       this.kind,
-      this.productIds,
+      this.products.ids,
     );
   }
-}
-
-function dense(index: Map<number, number>, ids: number[], id: number): number {
-  let i = index.get(id);
-  if (i === undefined) {
-    i = ids.length;
-    index.set(id, i);
-    ids.push(id);
-  }
-  return i;
 }
 
 /** A shop's interactions by customer, re-iterable: each pass builds one customer's objects at a time. */

@@ -3,6 +3,7 @@
 // weight times a time decay (recent behaviour says more about what comes next); similarity is the
 // cosine between products' customer columns. Only each product's strongest neighbours are kept.
 import { type GiveWay, giveWayEvery } from "../core/give-way.js";
+import { DenseIds } from "./dense-ids.js";
 import type { Interaction, InteractionKind } from "./interactions.js";
 
 export interface ItemKnnOptions {
@@ -57,10 +58,9 @@ export interface IndexedVectors {
 
 /** Builds IndexedVectors customer by customer. */
 export class VectorIndexer {
-  private readonly ids: number[] = [];
-  private readonly index = new Map<number, number>();
+  private readonly products = new DenseIds();
   private rowStarts = new Int32Array(1_024);
-  private products = new Int32Array(16_384);
+  private entryProducts = new Int32Array(16_384);
   private weights = new Float64Array(16_384);
   private rows = 0;
   private entries = 0;
@@ -74,19 +74,13 @@ export class VectorIndexer {
   add(history: Interaction[]): void {
     const vector = customerVector(history, this.asOf, this.options);
     if (this.rows + 2 > this.rowStarts.length) this.rowStarts = grown(this.rowStarts, this.rows * 2);
-    if (this.entries + vector.size > this.products.length) {
-      const size = Math.max(this.products.length * 2, this.entries + vector.size);
-      this.products = grown(this.products, size);
+    if (this.entries + vector.size > this.entryProducts.length) {
+      const size = Math.max(this.entryProducts.length * 2, this.entries + vector.size);
+      this.entryProducts = grown(this.entryProducts, size);
       this.weights = grown(this.weights, size);
     }
     for (const [productId, w] of vector) {
-      let i = this.index.get(productId);
-      if (i === undefined) {
-        i = this.ids.length;
-        this.index.set(productId, i);
-        this.ids.push(productId);
-      }
-      this.products[this.entries] = i;
+      this.entryProducts[this.entries] = this.products.add(productId);
       this.weights[this.entries++] = w;
     }
     this.rowStarts[++this.rows] = this.entries;
@@ -94,10 +88,10 @@ export class VectorIndexer {
 
   result(): IndexedVectors {
     return {
-      ids: this.ids,
-      index: this.index,
+      ids: this.products.ids,
+      index: this.products.index,
       rowStarts: this.rowStarts.slice(0, this.rows + 1),
-      products: this.products.slice(0, this.entries),
+      products: this.entryProducts.slice(0, this.entries),
       weights: this.weights.slice(0, this.entries),
     };
   }

@@ -2,32 +2,11 @@
 // dense indices once, and a customer's scores go into arrays over those indices that are reused from
 // customer to customer (only the products reached are visited and reset). Maps per customer, built and
 // copied several times over hundreds of products, were most of a rebuild's time.
+import { DenseIds } from "./dense-ids.js";
 import type { Neighbours } from "./item-knn.js";
 
 /** Product ids ↔ dense indices, shared by a recommender's parts. */
-export class ProductSpace {
-  readonly ids: number[] = [];
-  private readonly index = new Map<number, number>();
-
-  /** The product's index, giving it one if it has none (only while the space is being built). */
-  add(productId: number): number {
-    let i = this.index.get(productId);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.index.set(productId, i);
-      this.ids.push(productId);
-    }
-    return i;
-  }
-
-  indexOf(productId: number): number | undefined {
-    return this.index.get(productId);
-  }
-
-  get size(): number {
-    return this.ids.length;
-  }
-}
+export class ProductSpace extends DenseIds {}
 
 /** Scores over a space, for one customer at a time; `clear` forgets the last customer's in O(reached). */
 export class DenseScores {

@@ -47,7 +47,7 @@ export interface Trained {
   popular: Popularity;
   neighbours: Neighbours;
   ease: EaseModel | null;
-  /** Null above ALS_MAX_CUSTOMERS customers. */
+  /** Null above ALS_MAX_CUSTOMERS customers or ALS_MAX_PRODUCTS products. */
   als: AlsModel | null;
   repurchase: Map<number, RepurchaseProfile>;
   categories: Map<number, string>;
