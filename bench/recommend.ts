@@ -17,6 +17,8 @@ interface ChildReport {
   phases: Record<string, number>;
   peakRssKb: number;
   longestStallMs: number;
+  /** The progress label current when the timer found the loop held longest. */
+  longestStallPhase: string;
   cpuSeconds: number;
 }
 
@@ -57,7 +59,7 @@ export async function benchRecommend(
     const phases = Object.entries(child.phases)
       .map(([label, s]) => `${label} ${s.toFixed(1)} s`)
       .join(", ");
-    result.note = `peak ${result.peak_rss_mb} MB (target ${REBUILD_TARGET_MB}); event loop held ≤ ${result.longest_stall_ms} ms; ${child.report.products} products; ${phases}; model ${child.report.selected}`;
+    result.note = `peak ${result.peak_rss_mb} MB (target ${REBUILD_TARGET_MB}); event loop held ≤ ${result.longest_stall_ms} ms (${child.longestStallPhase}); ${child.report.products} products; ${phases}; model ${child.report.selected}`;
   } catch (err) {
     result.pass = false;
     result.note = `failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);

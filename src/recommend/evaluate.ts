@@ -5,8 +5,8 @@
 import { ValidationError } from "../core/errors.js";
 import { type GiveWay, giveWayEvery } from "../core/give-way.js";
 import type { Db } from "../db/index.js";
-import { type CustomerHistories, loadShopHistories } from "./histories.js";
-import { type Interaction, interactionCount, productCategories, purchaseSpan } from "./interactions.js";
+import { type CustomerHistories, interactionCount, loadShopHistories } from "./histories.js";
+import { type Interaction, productCategories, purchaseSpan } from "./interactions.js";
 import { popularityRecommender, type Recommender } from "./models.js";
 import { CANDIDATES, configName, type ModelConfig, recommenderFor, train } from "./training.js";
 

@@ -43,6 +43,45 @@ export interface LoadHistoryOptions {
   pageSize?: number;
 }
 
+/** Rows per counting range: each count is a short statement, so the server gets turns in between. */
+const COUNT_RANGE = 1_000_000;
+
+/**
+ * Order lines and product signals (views, cart adds, favourites) of the shop: at least as many as the
+ * interactions a training reads (it leaves out cancelled orders and anonymous visitors). Counted over
+ * ranges of ids (one count of fifteen million rows held SQLite, and the server with it, for a second).
+ */
+export async function interactionCount(
+  db: Db,
+  shopId: number,
+  giveWay: GiveWay = giveWayEvery(),
+): Promise<number> {
+  const byId = readByRowid(db);
+  let total = 0;
+  for (const table of ["order_items", "events"] as const) {
+    const last = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.max("id").as("id"))
+      .executeTakeFirst();
+    const signalsOnly = table === "events" ? sql`and t.type in (${sql.join(SIGNAL_TYPES)})` : sql``;
+    for (let from = 0; from <= Number(last?.id ?? 0); from += COUNT_RANGE) {
+      const { rows } = await sql<{ n: number | string }>`
+        select count(*) as n from ${sql.table(table)} t ${byId}
+        where t.shop_id = ${shopId} and t.id > ${from} and t.id <= ${from + COUNT_RANGE} ${signalsOnly}`.execute(
+        db,
+      );
+      total += Number(rows[0]?.n ?? 0);
+      await giveWay();
+    }
+  }
+  return total;
+}
+
+/** SQLite must read these tables by id (the rowid), not through an index on the shop and product. */
+function readByRowid(db: Db) {
+  return engineOf(db) === "sqlite" ? sql`not indexed` : sql``;
+}
+
 /** Every customer's interactions in the shop (purchases from orders that stood, product signals). */
 export async function loadShopHistories(
   db: Db,
@@ -54,7 +93,8 @@ export async function loadShopHistories(
   const pageSize = options.pageSize ?? PAGE;
   // Keyset pages in id order: a scan of each table as it lies on disk. SQLite must not read them
   // through an index that matches the shop and the non-null product (it would sort every page).
-  const byId = engineOf(db) === "sqlite" ? sql`not indexed` : sql``;
+  const byId = readByRowid(db);
+  const giveWay = giveWayEvery();
   const ordersBefore = before === null ? sql`` : sql`and o.ordered_at < ${before}`;
   const eventsBefore = before === null ? sql`` : sql`and e.occurred_at < ${before}`;
   const purchases = (after: number) =>
@@ -79,6 +119,8 @@ export async function loadShopHistories(
     }
     read += rows.length;
     options.onProgress?.(read);
+    // On SQLite every statement runs to its end on this thread: the server gets its turns in between.
+    await giveWay();
     if (rows.length < pageSize) break;
     after = Number(rows[rows.length - 1].id);
   }
@@ -89,10 +131,11 @@ export async function loadShopHistories(
     }
     read += rows.length;
     options.onProgress?.(read);
+    await giveWay();
     if (rows.length < pageSize) break;
     after = Number(rows[rows.length - 1].id);
   }
-  return await columns.byCustomer();
+  return await columns.byCustomer(giveWay);
 }
 
 /** The columns as rows arrive: customer and product as dense indices, time, kind. */
@@ -138,14 +181,14 @@ class Columns {
   /** Rows arranged by customer (ascending id), each customer's in time order (ties: as read). */
   async byCustomer(giveWay: GiveWay = giveWayEvery()): Promise<CustomerHistories> {
     const n = this.length;
-    const customerIds = this.customers.ids;
-    const customers = customerIds.length;
-    // Dense indices were handed out as customers appeared; renumber them in id order.
-    const byId = Array.from({ length: customers }, (_, i) => i).sort(
-      (a, b) => customerIds[a] - customerIds[b],
-    );
+    const customers = this.customers.size;
+    // Dense indices were handed out as customers appeared; renumber them in id order (a typed array's
+    // own numeric sort: a comparator over a million ids held the event loop for a second).
+    const sortedIds = Float64Array.from(this.customers.ids).sort();
+    await giveWay();
     const rank = new Int32Array(customers);
-    for (const [r, i] of byId.entries()) rank[i] = r;
+    for (let r = 0; r < customers; r++) rank[this.customers.indexOf(sortedIds[r])!] = r;
+    await giveWay();
     // Counting sort by customer keeps each customer's rows in reading order.
     const starts = new Int32Array(customers + 1);
     for (let i = 0; i < n; i++) {
@@ -165,15 +208,7 @@ class Columns {
       if (starts[c + 1] - starts[c] > 1) order.subarray(starts[c], starts[c + 1]).sort(inTime);
       if (c % 4096 === 0) await giveWay();
     }
-    return new CustomerHistories(
-      Float64Array.from(byId, (i) => customerIds[i]),
-      starts,
-      order,
-      this.product,
-      at,
-      this.kind,
-      this.products.ids,
-    );
+    return new CustomerHistories(sortedIds, starts, order, this.product, at, this.kind, this.products.ids);
   }
 }
 

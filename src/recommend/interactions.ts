@@ -75,25 +75,6 @@ async function loadSome(db: Db, shopId: number, only: number[], beforeMs?: numbe
   return rows;
 }
 
-/**
- * Order lines and product signals (views, cart adds, favourites) of the shop: at least as many as the
- * interactions a training reads (it leaves out cancelled orders and anonymous visitors).
- */
-export async function interactionCount(db: Db, shopId: number): Promise<number> {
-  const lines = await db
-    .selectFrom("order_items")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("shop_id", "=", shopId)
-    .executeTakeFirstOrThrow();
-  const signals = await db
-    .selectFrom("events")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("shop_id", "=", shopId)
-    .where("type", "in", ["product_view", "cart_add", "favourite"])
-    .executeTakeFirstOrThrow();
-  return Number(lines.n) + Number(signals.n);
-}
-
 /** The first and last purchase times of the shop, for choosing a cut. */
 export async function purchaseSpan(db: Db, shopId: number): Promise<{ first: number; last: number } | null> {
   const row = await db

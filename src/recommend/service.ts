@@ -3,19 +3,14 @@
 // storefront behaviour changed since, against the stored model, without retraining. Lists are read by
 // templates, the LINE carousel and the API, with stock checked on the way out.
 import { toIso } from "../core/clock.js";
+import { giveWayEvery } from "../core/give-way.js";
 import { anyOf, chunk, type Db, fromJson, inTransaction, selectIn, toJson } from "../db/index.js";
 import { type ProductCard, popularProducts, productCards } from "../messaging/render/recommendations.js";
 import { type AlsModel, alsScorer, DEFAULT_ALS_OPTIONS } from "./als.js";
 import { easeNeighbours } from "./ease.js";
 import { DEFAULT_TRAIN_SHARE, selectConfig } from "./evaluate.js";
-import { loadShopHistories } from "./histories.js";
-import {
-  byCustomer,
-  interactionCount,
-  loadInteractions,
-  productCategories,
-  purchaseSpan,
-} from "./interactions.js";
+import { interactionCount, loadShopHistories } from "./histories.js";
+import { byCustomer, loadInteractions, productCategories, purchaseSpan } from "./interactions.js";
 import { DEFAULT_KNN_OPTIONS, type Neighbours } from "./item-knn.js";
 import { hybridRecommender, type Recommender } from "./models.js";
 import type { Popularity } from "./popularity.js";
@@ -121,22 +116,26 @@ export async function rebuildRecommendations(
     popular: trained.popular,
     categories,
   };
+  options.onProgress?.(0, 1, "storing the model");
   await storeModel(db, shopId, model, options.now, cursor);
 
   const recommender = servingRecommender(model, now);
   let batch: Array<[number, number[]]> = [];
   let done = 0;
+  const giveWay = giveWayEvery();
   const flush = async () => {
     await storeLists(db, shopId, batch, options.now);
     done += batch.length;
     options.onProgress?.(done, histories.customers, "customers");
     batch = [];
+    await giveWay();
   };
   for (const [customerId, rows] of histories.entries()) {
     batch.push([customerId, recommender.recommend(rows, LIST_LENGTH)]);
     if (batch.length === WRITE_BATCH) await flush();
   }
   await flush();
+  options.onProgress?.(0, 1, "removing old lists");
   // Lists from an earlier rebuild whose customer has no history any more (merged, erased).
   await db
     .deleteFrom("customer_recommendations")
