@@ -6,17 +6,12 @@ import { sql } from "kysely";
 import { type GiveWay, giveWayEvery } from "../core/give-way.js";
 import { type Db, engineOf } from "../db/index.js";
 import { DenseIds } from "./dense-ids.js";
-import { INTERACTION_KINDS, type Interaction, type InteractionKind } from "./interactions.js";
+import { EVENT_KINDS, INTERACTION_KINDS, type Interaction, type InteractionKind } from "./interactions.js";
 
 /** Rows per page: large enough to amortise a round trip, small enough for steady progress. */
 const PAGE = 50_000;
 const KIND_CODE = new Map<InteractionKind, number>(INTERACTION_KINDS.map((k, i) => [k, i]));
-const SIGNALS: Record<string, InteractionKind> = {
-  product_view: "view",
-  cart_add: "cart",
-  favourite: "favourite",
-};
-const SIGNAL_TYPES = Object.keys(SIGNALS);
+const SIGNAL_TYPES = Object.keys(EVENT_KINDS);
 
 interface PurchaseRow {
   id: number | string;
@@ -127,7 +122,12 @@ export async function loadShopHistories(
   for (let after = 0; ; ) {
     const { rows } = await signals(after);
     for (const e of rows) {
-      columns.push(Number(e.customer_id), Number(e.product_id), Date.parse(e.occurred_at), SIGNALS[e.type]);
+      columns.push(
+        Number(e.customer_id),
+        Number(e.product_id),
+        Date.parse(e.occurred_at),
+        EVENT_KINDS[e.type],
+      );
     }
     read += rows.length;
     options.onProgress?.(read);

@@ -1,6 +1,7 @@
 // What the recommender learns from: each customer's purchases (from orders that stood: not cancelled
-// or returned) and storefront signals about products (views, cart adds, favourites), as compact rows
-// in time order. Read in one pass per source; the models work on these arrays, not on the database.
+// or returned) and storefront signals about products (views, cart adds, favourites), in time order.
+// Here: some customers' interactions as objects (the incremental pass); histories.ts reads a whole
+// shop's into columns for training.
 import { sql } from "kysely";
 import { type Db, selectIn } from "../db/index.js";
 
@@ -15,7 +16,8 @@ export interface Interaction {
   kind: InteractionKind;
 }
 
-const EVENT_KINDS: Record<string, InteractionKind> = {
+/** Storefront event types that are product signals, and the kind of interaction each is. */
+export const EVENT_KINDS: Record<string, InteractionKind> = {
   product_view: "view",
   cart_add: "cart",
   favourite: "favourite",

@@ -73,18 +73,19 @@ export function hybridRecommender(name: string, parts: HybridParts): Recommender
   for (const p of ranked) space.add(p);
   for (const p of parts.popular.trending.keys()) space.add(p);
   for (const p of parts.repurchase?.keys() ?? []) space.add(p);
-  const score = parts.scorer(space);
-  const similarity = new DenseScores(space.size);
-  const scores = new DenseScores(space.size);
-  // excludedIn[i] === customer: product i is left out of this customer's list.
-  const excludedIn = new Int32Array(space.size);
-  let customer = 0;
   const trendingIn = new Map(
     [...trendingByCategory(parts.popular, parts.categories)].map(([c, ids]) => [
       c,
       ids.map((p) => space.add(p)),
     ]),
   );
+  const score = parts.scorer(space);
+  // The space is complete: every product any part can score has its index.
+  const similarity = new DenseScores(space.size);
+  const scores = new DenseScores(space.size);
+  // excludedIn[i] === customer: product i is left out of this customer's list.
+  const excludedIn = new Int32Array(space.size);
+  let customer = 0;
   // The additive blend's popularity prior by rank, computed once rather than per scored product.
   const priors =
     blend.kind === "additive"
