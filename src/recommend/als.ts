@@ -67,7 +67,7 @@ export async function trainAls(
     return (((t ^ (t >>> 14)) >>> 0) / 4_294_967_296 - 0.5) * 0.02;
   };
   for (let k = 0; k < y.length; k++) y[k] = next();
-  const columns = transpose(rowStarts, products, ids.length);
+  const columns = await transpose(rowStarts, products, ids.length, giveWay);
   const solver = new ConjugateGradient(f, options);
   for (let iteration = 0; iteration < options.iterations; iteration++) {
     solver.prepare(y, ids.length);

@@ -127,7 +127,7 @@ export async function trainItemKnn(
   const n = ids.length;
   const norms = new Float64Array(n);
   for (let k = 0; k < products.length; k++) norms[products[k]] += weights[k] * weights[k];
-  const columns = transpose(rowStarts, products, n);
+  const columns = await transpose(rowStarts, products, n, giveWay);
   const dots = new Float64Array(n);
   const touched = new Int32Array(n);
   // seen[j] === i + 1: product j already has a dot product with product i.
@@ -135,7 +135,8 @@ export async function trainItemKnn(
   const top = new TopK(options.neighbours);
   const neighbours: Neighbours = new Map();
   for (let i = 0; i < n; i++) {
-    if (i % 16 === 0) await giveWay();
+    // A best seller's row alone can take tens of milliseconds (every customer who has it).
+    await giveWay();
     let count = 0;
     for (let k = columns.starts[i]; k < columns.starts[i + 1]; k++) {
       const entry = columns.entries[k];
@@ -163,19 +164,27 @@ export async function trainItemKnn(
 }
 
 /** For each product, the customers (rows) that have it and where its entry sits in their row. */
-export function transpose(rowStarts: Int32Array, products: Int32Array, n: number) {
+export async function transpose(
+  rowStarts: Int32Array,
+  products: Int32Array,
+  n: number,
+  giveWay: GiveWay = giveWayEvery(),
+) {
   const starts = new Int32Array(n + 1);
   for (let k = 0; k < products.length; k++) starts[products[k] + 1]++;
   for (let i = 0; i < n; i++) starts[i + 1] += starts[i];
+  await giveWay();
   const next = starts.slice(0, n);
   const rows = new Int32Array(products.length);
   const entries = new Int32Array(products.length);
+  // Scattered writes over tens of millions of entries: give way between batches of customers.
   for (let row = 0; row + 1 < rowStarts.length; row++) {
     for (let e = rowStarts[row]; e < rowStarts[row + 1]; e++) {
       const at = next[products[e]]++;
       rows[at] = row;
       entries[at] = e;
     }
+    if (row % 4096 === 0) await giveWay();
   }
   return { starts, rows, entries };
 }
