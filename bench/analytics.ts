@@ -13,7 +13,12 @@ import {
 import { ManualClock } from "../src/core/clock.js";
 import type { Db, Engine } from "../src/db/index.js";
 import { previewRule } from "../src/segments/index.js";
-import { ANALYTICS_AS_OF, type AnalyticsSeedOptions, openAnalyticsShop } from "./analytics-seed.js";
+import {
+  ANALYTICS_AS_OF,
+  type AnalyticsSeedOptions,
+  openAnalyticsShop,
+  type SeededShop,
+} from "./analytics-seed.js";
 
 export interface AnalyticsMeasurement {
   name: string;
@@ -112,6 +117,17 @@ export interface SeededDatabase {
   bytes: number;
 }
 
+/** What the results table says about the seeded database a benchmark ran on. */
+export async function seededDatabase(engine: Engine, shop: SeededShop): Promise<SeededDatabase> {
+  return {
+    engine,
+    location: shop.location,
+    reused: shop.reused,
+    seedSeconds: shop.seedSeconds,
+    bytes: await shop.bytesOnDisk(),
+  };
+}
+
 export async function benchAnalytics(
   engine: Engine,
   options: AnalyticsOptions,
@@ -151,14 +167,7 @@ export async function benchAnalytics(
       }
       results.push(result);
     }
-    const database: SeededDatabase = {
-      engine,
-      location: shop.location,
-      reused: shop.reused,
-      seedSeconds: shop.seedSeconds,
-      bytes: await shop.bytesOnDisk(),
-    };
-    return { results, database };
+    return { results, database: await seededDatabase(engine, shop) };
   } finally {
     await db.destroy();
   }

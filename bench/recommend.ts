@@ -6,7 +6,7 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Engine } from "../src/db/index.js";
 import type { RebuildReport } from "../src/recommend/index.js";
-import type { AnalyticsResult, SeededDatabase } from "./analytics.js";
+import { type AnalyticsResult, type SeededDatabase, seededDatabase } from "./analytics.js";
 import { ANALYTICS_AS_OF, type AnalyticsSeedOptions, openAnalyticsShop } from "./analytics-seed.js";
 
 export const REBUILD_TARGET_SECONDS = 600;
@@ -33,13 +33,7 @@ export async function benchRecommend(
   options: AnalyticsSeedOptions,
 ): Promise<{ results: RecommendResult[]; database: SeededDatabase }> {
   const shop = await openAnalyticsShop(engine, options);
-  const database: SeededDatabase = {
-    engine,
-    location: shop.location,
-    reused: shop.reused,
-    seedSeconds: shop.seedSeconds,
-    bytes: await shop.bytesOnDisk(),
-  };
+  const database = await seededDatabase(engine, shop);
   await shop.db.destroy();
   options.log(`${engine}: recommend-rebuild`);
   const result: RecommendResult = {
