@@ -3,7 +3,7 @@
 import type { Interaction } from "./interactions.js";
 import { customerVector, type ItemKnnOptions } from "./item-knn.js";
 import type { Popularity } from "./popularity.js";
-import { dueness, type RepurchaseProfile } from "./repurchase.js";
+import { dueness, personalRepurchase, purchaseDays, type RepurchaseProfile } from "./repurchase.js";
 import { bestScored, DenseScores, ProductSpace, type SimilarityScorer } from "./scoring.js";
 
 const DAY_MS = 86_400_000;
@@ -172,8 +172,10 @@ export function hybridRecommender(name: string, parts: HybridParts): Recommender
 }
 
 /**
- * For each re-buyable product the customer bought: its re-purchase rate times how due it is now. The
- * products bought that customers do not re-buy (durables) go into `excluded`.
+ * For each re-buyable product the customer bought: its re-purchase rate times how due it is now. A
+ * product is re-buyable when the shop's customers re-buy it or when this customer has (bought it on two
+ * days or more: then their own cycle counts, and the surer of the two rates). The products bought that
+ * nobody re-buys (durables) go into `excluded`.
  */
 function repurchaseDue(
   history: Interaction[],
@@ -184,13 +186,18 @@ function repurchaseDue(
   const lastBought = new Map<number, number>();
   for (const r of history) if (r.kind === "purchase" && r.at < asOf) lastBought.set(r.productId, r.at);
   const due = new Map<number, number>();
-  for (const [productId, last] of lastBought) {
-    const profile = profiles.get(productId);
-    if (!profile || profile.rate < MIN_REPURCHASE_RATE || profile.cycleDays === null) {
+  for (const [productId, days] of purchaseDays(history, asOf)) {
+    const shop = profiles.get(productId);
+    const own = personalRepurchase(days);
+    const shopRebuys = shop !== undefined && shop.rate >= MIN_REPURCHASE_RATE && shop.cycleDays !== null;
+    if (!own && !shopRebuys) {
       excluded.add(productId);
       continue;
     }
-    due.set(productId, profile.rate * dueness((asOf - last) / DAY_MS, profile.cycleDays));
+    const rate = Math.max(own?.rate ?? 0, shopRebuys ? shop.rate : 0);
+    const cycleDays = own?.cycleDays ?? (shop?.cycleDays as number);
+    const sinceLast = (asOf - (lastBought.get(productId) as number)) / DAY_MS;
+    due.set(productId, rate * dueness(sinceLast, cycleDays));
   }
   return due;
 }

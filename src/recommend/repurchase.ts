@@ -25,15 +25,7 @@ export class RepurchaseLearner {
 
   /** One customer's history, in time order. */
   add(history: Interaction[]): void {
-    const daysByProduct = new Map<number, number[]>();
-    for (const r of history) {
-      if (r.kind !== "purchase") continue;
-      const day = Math.floor(r.at / DAY_MS);
-      const days = daysByProduct.get(r.productId);
-      if (!days) daysByProduct.set(r.productId, [day]);
-      else if (days[days.length - 1] !== day) days.push(day);
-    }
-    for (const [productId, days] of daysByProduct) {
+    for (const [productId, days] of purchaseDays(history)) {
       this.buyers.set(productId, (this.buyers.get(productId) ?? 0) + 1);
       if (days.length < 2) continue;
       this.repeaters.set(productId, (this.repeaters.get(productId) ?? 0) + 1);
@@ -65,6 +57,38 @@ export async function learnRepurchase(
   const learner = new RepurchaseLearner();
   for (const history of histories) learner.add(history);
   return await learner.result();
+}
+
+/**
+ * Per product the customer bought, the distinct days (UTC day numbers, ascending) they bought it on,
+ * from purchases before `before`. The history is in time order.
+ */
+export function purchaseDays(
+  history: Interaction[],
+  before = Number.POSITIVE_INFINITY,
+): Map<number, number[]> {
+  const daysByProduct = new Map<number, number[]>();
+  for (const r of history) {
+    if (r.kind !== "purchase" || r.at >= before) continue;
+    const day = Math.floor(r.at / DAY_MS);
+    const days = daysByProduct.get(r.productId);
+    if (!days) daysByProduct.set(r.productId, [day]);
+    else if (days[days.length - 1] !== day) days.push(day);
+  }
+  return daysByProduct;
+}
+
+/**
+ * A customer's own re-purchase habit for a product they bought on several days: their median gap is
+ * its cycle, and the more days, the surer a return — (days − 1) / (days + 1): 1/3 after two days, 3/5
+ * after four. Null below two days. This is what keeps a customer's own staple on their list when the
+ * shop as a whole rarely re-buys it (a niche favourite: most of its buyers tried it once).
+ */
+export function personalRepurchase(days: number[]): { rate: number; cycleDays: number } | null {
+  if (days.length < 2) return null;
+  const gaps: number[] = [];
+  for (let i = 1; i < days.length; i++) gaps.push(days[i] - days[i - 1]);
+  return { rate: (days.length - 1) / (days.length + 1), cycleDays: median(gaps) };
 }
 
 function median(values: number[]): number {

@@ -1,6 +1,7 @@
 // The blend's rules on hand-made histories: a customer who has bought nothing yet is shown what sells
 // now in the categories they looked at; one who bought a durable is not shown it again; a re-buyable
-// product comes back when it is due, not the day after.
+// product comes back when it is due, not the day after; a customer's own staple comes back at their own
+// cycle even when the shop as a whole rarely re-buys it.
 import { describe, expect, it } from "vitest";
 import type { Interaction } from "../../src/recommend/interactions.js";
 import { DEFAULT_KNN_OPTIONS } from "../../src/recommend/item-knn.js";
@@ -80,5 +81,20 @@ describe("the recommendation blend", () => {
     const early = r.recommend(boughtYesterday, 5);
     expect(early).not.toContain(TEAPOT);
     expect(early[0]).not.toBe(GREEN);
+  });
+
+  it("keeps a customer's own staple on their list and brings it back at their own cycle", async () => {
+    const r = await recommender();
+    const bought = (productId: number, ...daysAgo: number[]): Interaction[] =>
+      daysAgo.map((d) => ({ customerId: 997, productId, at: NOW - d * DAY, kind: "purchase" }));
+    // Black tea: its two buyers bought it once each, so for the shop it is not re-bought (a durable)…
+    expect(r.recommend(bought(BLACK, 14), 5)).not.toContain(BLACK);
+    // …but this customer buys it every two weeks: it is theirs, due now, and not just after buying.
+    expect(r.recommend(bought(BLACK, 42, 28, 14), 5)[0]).toBe(BLACK);
+    expect(r.recommend(bought(BLACK, 30, 16, 2), 5)[0]).not.toBe(BLACK);
+    // Green tea's shop cycle is 30 days; a customer who buys it weekly is due after a week, not a month.
+    expect(r.recommend(bought(GREEN, 21, 14, 7), 5)[0]).toBe(GREEN);
+    expect(r.recommend(bought(GREEN, 60, 30), 5)[0]).toBe(GREEN);
+    expect(r.recommend(bought(GREEN, 37, 30), 5)[0]).not.toBe(GREEN);
   });
 });
