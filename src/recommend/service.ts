@@ -103,7 +103,7 @@ export async function rebuildRecommendations(
         )
       : CANDIDATES[0]);
   options.onProgress?.(0, 1, "training");
-  const trained = await train(histories.values(), now, categories);
+  const trained = await train(histories.values(), now, categories, giveWayEvery(), [config.scorer]);
   const neighbours =
     config.scorer === "ease" && trained.ease
       ? easeNeighbours(trained.ease, STORED_NEIGHBOURS)

@@ -13,8 +13,10 @@ import { knnScorer } from "./scoring.js";
 export const POPULARITY_WINDOW_DAYS = 90;
 
 /** A similarity model and how it is blended with re-purchase timing and popularity (null: not at all). */
+export type ScorerName = "item-knn" | "ease" | "als";
+
 export interface ModelConfig {
-  scorer: "item-knn" | "ease" | "als";
+  scorer: ScorerName;
   blend: Blend | null;
 }
 
@@ -53,15 +55,20 @@ export interface Trained {
   categories: Map<number, string>;
 }
 
+const ALL_SCORERS: readonly ScorerName[] = ["item-knn", "ease", "als"];
+
 /**
  * Trains every part in one pass over the customers' histories (each cut at `asOf` already), giving way
- * to the event loop as it goes (it can run inside the server).
+ * to the event loop as it goes (it can run inside the server). `scorers` names the similarity models
+ * wanted (the selection compares all; serving needs only the chosen one); item-kNN is always trained,
+ * as it also answers "similar products".
  */
 export async function train(
   histories: Iterable<Interaction[]>,
   asOf: number,
   categories: Map<number, string>,
   giveWay: GiveWay = giveWayEvery(),
+  scorers: readonly ScorerName[] = ALL_SCORERS,
 ): Promise<Trained> {
   const popular = new PopularityCounter(asOf, POPULARITY_WINDOW_DAYS);
   const repurchase = new RepurchaseLearner();
@@ -79,8 +86,8 @@ export async function train(
     categories,
     popular: popular.result(),
     neighbours: await trainItemKnn(indexed, DEFAULT_KNN_OPTIONS, giveWay),
-    ease: await trainEase(indexed, EASE_LAMBDA, giveWay),
-    als: await trainAls(indexed, DEFAULT_ALS_OPTIONS, giveWay),
+    ease: scorers.includes("ease") ? await trainEase(indexed, EASE_LAMBDA, giveWay) : null,
+    als: scorers.includes("als") ? await trainAls(indexed, DEFAULT_ALS_OPTIONS, giveWay) : null,
     repurchase: await repurchase.result(giveWay),
   };
 }
