@@ -16,6 +16,8 @@ export interface DeliveryBenchOptions {
   messages: number;
   /** SMTP connections (the pool's width). */
   connections: number;
+  /** SMTP sender threads per worker (default: the adapter's). */
+  sendThreads?: number;
   batch: number;
   /** Worker processes sharing the outbox (PostgreSQL; SQLite has one worker, in-process). */
   workers: number;
@@ -60,6 +62,7 @@ export async function benchDelivery(engine: Engine, options: DeliveryBenchOption
       messages: options.messages,
       smtpPort: sink.port,
       maxConnections: options.connections,
+      sendThreads: options.sendThreads,
       instanceSecret: SECRET,
     });
     const workers = engine === "postgres" ? options.workers : 1;
@@ -79,7 +82,7 @@ export async function benchDelivery(engine: Engine, options: DeliveryBenchOption
     const perSecond = Math.round(options.messages / seconds);
     const note =
       sentRows === options.messages && atSink.distinct === options.messages
-        ? `all ${options.messages} sent and recorded; ${(atSink.bytes / atSink.received / 1024).toFixed(1)} KB/mail; ${workers} worker${workers > 1 ? "s" : ""} × ${options.connections} connections; ratio to 1,667/s: ${(perSecond / TARGET_PER_SECOND).toFixed(2)}`
+        ? `all ${options.messages} sent and recorded; ${(atSink.bytes / atSink.received / 1024).toFixed(1)} KB/mail; ${workers} worker${workers > 1 ? "s" : ""} × ${options.connections} connections (${options.sendThreads ?? "default"} sender threads); ratio to 1,667/s: ${(perSecond / TARGET_PER_SECOND).toFixed(2)}`
         : `INCOMPLETE: ${sentRows} recorded sent, ${atSink.distinct} distinct at the sink, statuses ${JSON.stringify(statuses)}`;
     return {
       name: "deliver-email",

@@ -1,6 +1,7 @@
 // Benchmarks: `npm run bench -- ingest|scenarios|delivery|analytics|recommend [--json] [--engine sqlite|postgres|both] [--seconds N]`
-// (delivery: --messages N emails, default 20,000; --connections N SMTP connections per worker; --batch N
-// per claim; --workers N worker processes on PostgreSQL)
+// (delivery: --messages N emails, default 20,000; --connections N SMTP connections per worker;
+// --send-threads N SMTP sender threads per worker; --batch N per claim; --workers N worker processes on
+// PostgreSQL)
 // (scenarios: --runs N active runs, default 1,000,000; --claim N runs per pass; --workers N on PostgreSQL)
 // (analytics: --customers N, default 1,000,000; --orders N, default 10 per customer; --events N and
 // --messages N, default 3 per customer; --reseed rebuilds the kept database, see analytics-seed.ts)
@@ -33,6 +34,8 @@ interface Args {
   workers: number;
   messages: number;
   connections: number;
+  /** SMTP sender threads (default: the adapter's own, one per two cores). */
+  sendThreads?: number;
   batch: number;
   /** Set when --messages was given (analytics defaults to 3 per customer, delivery to 20,000). */
   messagesGiven: boolean;
@@ -46,7 +49,7 @@ function usage(problem: string): never {
   console.error(`${problem}
 usage: npm run bench -- ingest|scenarios|delivery|analytics|recommend [--json] [--engine sqlite|postgres|both] [--seconds N]
          [--postgres-url URL] [--cpu-prof DIR] [--only NAME] [--runs N] [--claim N] [--workers N]
-         [--messages N] [--connections N] [--batch N]
+         [--messages N] [--connections N] [--send-threads N] [--batch N]
          [--customers N] [--orders N] [--events N] [--reseed]`);
   process.exit(2);
 }
@@ -107,6 +110,10 @@ function parseArgs(argv: string[]): Args {
       args.connections = Number(value());
       if (!(Number.isInteger(args.connections) && args.connections >= 1 && args.connections <= 50))
         usage("--connections: 1 to 50");
+    } else if (flag === "--send-threads") {
+      args.sendThreads = Number(value());
+      if (!(Number.isInteger(args.sendThreads) && args.sendThreads >= 1 && args.sendThreads <= 16))
+        usage("--send-threads: 1 to 16");
     } else if (flag === "--batch") {
       args.batch = Number(value());
       if (!(Number.isInteger(args.batch) && args.batch >= 1 && args.batch <= 10_000))
@@ -204,6 +211,7 @@ async function main(): Promise<void> {
           postgresUrl: args.postgresUrl,
           messages: args.messages,
           connections: args.connections,
+          sendThreads: args.sendThreads,
           batch: args.batch,
           workers: args.workers,
           log,

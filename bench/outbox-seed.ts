@@ -19,6 +19,8 @@ export interface SeedOptions {
   smtpPort: number;
   /** The pool's width: how many mails are on the wire at once. */
   maxConnections: number;
+  /** SMTP sender threads (default: the adapter's). */
+  sendThreads?: number;
   instanceSecret: string;
   /** Sends per second the SMTP adapter allows (token bucket). */
   ratePerSecond?: number;
@@ -45,6 +47,7 @@ export async function seedOutbox(db: Db, clock: Clock, options: SeedOptions): Pr
       fromAddress: "news@kizuna-sabo.jp",
       fromName: "きずな茶房",
       maxConnections: options.maxConnections,
+      ...(options.sendThreads ? { sendThreads: options.sendThreads } : {}),
       ratePerSecond: options.ratePerSecond ?? 10_000,
     },
     secrets: {},

@@ -2,9 +2,10 @@
 // message at a time. Every promotional mail carries List-Unsubscribe with an HTTPS one-click URL and a
 // mailto (RFC 2369/8058); DKIM signing is optional. SMTP replies decide what happens next: 4xx and
 // connection trouble are tried again later, 5xx for the recipient is a hard bounce (suppressed).
-import nodemailer from "nodemailer";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import type { ChannelAdapter, OutgoingMessage, ProviderDefinition, SendResult } from "../types.js";
+import { SmtpThreadPool, type ThreadSmtpError } from "./smtp-threads.js";
 
 export const smtpSettingsSchema = z.object({
   host: z.string().min(1),
@@ -25,6 +26,11 @@ export const smtpSettingsSchema = z.object({
   unsubscribeAddress: z.string().email().optional(),
   /** Connections kept open: the pool's width, and so how many messages are on the wire at once. */
   maxConnections: z.number().int().min(1).max(50).default(5),
+  /**
+   * Threads that build and send the messages (each with its share of the connections), beside the
+   * thread that claims, renders and records them. Default: one per two CPU cores, at least one.
+   */
+  sendThreads: z.number().int().min(1).max(16).optional(),
   ratePerSecond: z.number().positive().max(10_000).default(100),
   dkim: z.object({ domainName: z.string().min(1), keySelector: z.string().min(1) }).optional(),
   /** For a relay with a self-signed certificate on a private network. */
@@ -39,15 +45,8 @@ export const smtpSecretsSchema = z.object({
 });
 export type SmtpSecrets = z.infer<typeof smtpSecretsSchema>;
 
-interface SmtpError extends Error {
-  code?: string;
-  responseCode?: number;
-  response?: string;
-  command?: string;
-}
-
 /** What an SMTP failure means for the message. */
-export function classifySmtpError(err: SmtpError): SendResult {
+export function classifySmtpError(err: ThreadSmtpError): SendResult {
   const reply = (err.response ?? err.message).slice(0, 300);
   const code = err.responseCode;
   if (code && code >= 500) {
@@ -69,7 +68,7 @@ class SmtpAdapter implements ChannelAdapter {
   readonly channel = "email" as const;
   readonly concurrency: number;
   readonly ratePerSecond: number;
-  private readonly transport: ReturnType<typeof nodemailer.createTransport>;
+  private readonly senders: SmtpThreadPool;
 
   constructor(
     private readonly settings: SmtpSettings,
@@ -77,23 +76,27 @@ class SmtpAdapter implements ChannelAdapter {
   ) {
     this.concurrency = settings.maxConnections;
     this.ratePerSecond = settings.ratePerSecond;
-    this.transport = nodemailer.createTransport({
-      pool: true,
-      host: settings.host,
-      port: settings.port,
-      secure: settings.secure,
-      requireTLS: settings.requireTls,
-      maxConnections: settings.maxConnections,
-      maxMessages: Number.POSITIVE_INFINITY,
-      auth: secrets.user ? { user: secrets.user, pass: secrets.password ?? "" } : undefined,
-      tls: settings.allowSelfSignedCertificate ? { rejectUnauthorized: false } : undefined,
-      dkim:
-        settings.dkim && secrets.dkimPrivateKey
-          ? { ...settings.dkim, privateKey: secrets.dkimPrivateKey }
-          : undefined,
-      connectionTimeout: 30_000,
-      socketTimeout: 60_000,
-    });
+    const threads = settings.sendThreads ?? Math.max(1, Math.floor(availableParallelism() / 2));
+    this.senders = new SmtpThreadPool(
+      {
+        pool: true,
+        host: settings.host,
+        port: settings.port,
+        secure: settings.secure,
+        requireTLS: settings.requireTls,
+        maxConnections: settings.maxConnections,
+        maxMessages: Number.POSITIVE_INFINITY,
+        auth: secrets.user ? { user: secrets.user, pass: secrets.password ?? "" } : undefined,
+        tls: settings.allowSelfSignedCertificate ? { rejectUnauthorized: false } : undefined,
+        dkim:
+          settings.dkim && secrets.dkimPrivateKey
+            ? { ...settings.dkim, privateKey: secrets.dkimPrivateKey }
+            : undefined,
+        connectionTimeout: 30_000,
+        socketTimeout: 60_000,
+      },
+      threads,
+    );
   }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
@@ -110,37 +113,34 @@ class SmtpAdapter implements ChannelAdapter {
       headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
     }
     headers["X-Kizuna-Message"] = String(message.id);
-    try {
-      const info = await this.transport.sendMail({
-        from: { name: this.settings.fromName, address: this.settings.fromAddress },
+    const reply = await this.senders.send({
+      from: { name: this.settings.fromName, address: this.settings.fromAddress },
+      to: message.address,
+      ...(this.settings.replyTo ? { replyTo: this.settings.replyTo } : {}),
+      subject: content.subject,
+      html: content.html,
+      text: content.text,
+      messageId: message.headerMessageId,
+      headers,
+      // Base64 is encoded natively and keeps Japanese text compact; quoted-printable would triple it.
+      textEncoding: "base64",
+      envelope: {
+        from: this.settings.bounceAddress
+          ? verpAddress(this.settings.bounceAddress, message.id)
+          : this.settings.fromAddress,
         to: message.address,
-        replyTo: this.settings.replyTo,
-        subject: content.subject,
-        html: content.html,
-        text: content.text,
-        messageId: message.headerMessageId,
-        headers,
-        // Base64 is encoded natively and keeps Japanese text compact; quoted-printable would triple it.
-        textEncoding: "base64",
-        envelope: {
-          from: this.settings.bounceAddress
-            ? verpAddress(this.settings.bounceAddress, message.id)
-            : this.settings.fromAddress,
-          to: message.address,
-        },
-      });
-      return { status: "sent", providerId: (info.response ?? "").slice(0, 200) || undefined };
-    } catch (err) {
-      return classifySmtpError(err as SmtpError);
-    }
+      },
+    });
+    if (!reply.ok) return classifySmtpError(reply.error);
+    return { status: "sent", providerId: reply.response.slice(0, 200) || undefined };
   }
 
   async verify(): Promise<void> {
-    await this.transport.verify();
+    await this.senders.verify();
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    await this.senders.close();
   }
 }
 
