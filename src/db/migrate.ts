@@ -15,6 +15,7 @@ import { orderMoves } from "./migrations/0011_order_moves.js";
 import { visitorEvents } from "./migrations/0012_visitor_events.js";
 import { recommendations } from "./migrations/0013_recommendations.js";
 import { recommendationFactors } from "./migrations/0014_recommendation_factors.js";
+import { recommendationRegularity } from "./migrations/0015_recommendation_regularity.js";
 import type { EngineMigration } from "./migrations/types.js";
 
 /** Append only: a released migration is never edited, a new one is added below it. */
@@ -33,6 +34,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ["0012_visitor_events", visitorEvents],
   ["0013_recommendations", recommendations],
   ["0014_recommendation_factors", recommendationFactors],
+  ["0015_recommendation_regularity", recommendationRegularity],
 ];
 
 /** The migrations' names, oldest first. */

@@ -205,6 +205,7 @@ export interface RecommendationProductTable {
   neighbours: JsonText;
   repurchase_rate: number;
   cycle_days: number | null;
+  regularity: number | null;
   popularity_rank: number | null;
   popularity_share: number;
   trending_share: number;

@@ -197,7 +197,7 @@ function repurchaseDue(
     const rate = Math.max(own?.rate ?? 0, shopRebuys ? shop.rate : 0);
     const cycleDays = own?.cycleDays ?? (shop?.cycleDays as number);
     const sinceLast = (asOf - (lastBought.get(productId) as number)) / DAY_MS;
-    due.set(productId, rate * dueness(sinceLast, cycleDays));
+    due.set(productId, rate * dueness(sinceLast, cycleDays, shop?.regularity));
   }
   return due;
 }

@@ -11,17 +11,41 @@ export interface RepurchaseProfile {
   rate: number;
   /** Median days between a buyer's purchases of it; null when nobody re-bought it. */
   cycleDays: number | null;
+  /**
+   * How much the time since the last purchase says, 0..1: 1 when buyers re-buy it like clockwork (a
+   * 30-day supplement), 0 when their gaps scatter as chance would (a favourite bought whenever they
+   * order): then it is as likely tomorrow as next month. Missing: timing is assumed to matter.
+   */
+  regularity?: number;
   buyers: number;
 }
 
 /** Buyers it takes before a product's own re-purchase rate is believed over "not re-bought". */
 const PRIOR_BUYERS = 5;
 
+/** Log gaps it takes (beyond each buyer's first) before a product's regularity is believed. */
+const MIN_SCATTER_DF = 5;
+/**
+ * The spread of log gaps between purchases made at random (exponential gaps: π/√6 ≈ 1.28) and of a
+ * product re-bought like clockwork (gaps within about ±35%).
+ */
+const RANDOM_LOG_SPREAD = Math.PI / Math.sqrt(6);
+const CLOCKWORK_LOG_SPREAD = 0.3;
+
+/** 1 at or below a clockwork spread, 0 at or above a random one, linear between. */
+export function regularityOf(logSpread: number): number {
+  const x = (RANDOM_LOG_SPREAD - logSpread) / (RANDOM_LOG_SPREAD - CLOCKWORK_LOG_SPREAD);
+  return Math.min(1, Math.max(0, x));
+}
+
 /** Learns, customer by customer, who bought each product again and after how long. */
 export class RepurchaseLearner {
   private readonly buyers = new Map<number, number>();
   private readonly repeaters = new Map<number, number>();
   private readonly gaps = new Map<number, number[]>();
+  /** Per product, over buyers with two gaps or more: squared deviations of each log gap from the
+   * buyer's own mean, and their degrees of freedom (the scatter within a buyer, not between buyers). */
+  private readonly scatter = new Map<number, { squares: number; df: number }>();
 
   /** One customer's history, in time order. */
   add(history: Interaction[]): void {
@@ -32,6 +56,16 @@ export class RepurchaseLearner {
       const list = this.gaps.get(productId) ?? [];
       for (let i = 1; i < days.length; i++) list.push(days[i] - days[i - 1]);
       this.gaps.set(productId, list);
+      if (days.length < 3) continue;
+      let mean = 0;
+      for (let i = 1; i < days.length; i++) mean += Math.log(days[i] - days[i - 1]);
+      mean /= days.length - 1;
+      let squares = 0;
+      for (let i = 1; i < days.length; i++) squares += (Math.log(days[i] - days[i - 1]) - mean) ** 2;
+      const s = this.scatter.get(productId) ?? { squares: 0, df: 0 };
+      s.squares += squares;
+      s.df += days.length - 2;
+      this.scatter.set(productId, s);
     }
   }
 
@@ -41,9 +75,13 @@ export class RepurchaseLearner {
     for (const [productId, n] of this.buyers) {
       await giveWay();
       const list = this.gaps.get(productId);
+      const scatter = this.scatter.get(productId);
       profiles.set(productId, {
         rate: (this.repeaters.get(productId) ?? 0) / (n + PRIOR_BUYERS),
         cycleDays: list ? median(list) : null,
+        ...(scatter && scatter.df >= MIN_SCATTER_DF
+          ? { regularity: regularityOf(Math.sqrt(scatter.squares / scatter.df)) }
+          : {}),
         buyers: n,
       });
     }
@@ -102,8 +140,9 @@ function median(values: number[]): number {
  * cycle, falling off on a log scale (half the cycle and twice the cycle score alike), near 0 just after
  * buying.
  */
-export function dueness(daysSinceLast: number, cycleDays: number): number {
+export function dueness(daysSinceLast: number, cycleDays: number, regularity = 1): number {
   if (daysSinceLast <= 0 || cycleDays <= 0) return 0;
   const x = Math.log(daysSinceLast / cycleDays);
-  return Math.exp(-(x * x) / (2 * 0.6 * 0.6));
+  // A product bought at random intervals is as due any day: its curve flattens towards 1.
+  return regularity * Math.exp(-(x * x) / (2 * 0.6 * 0.6)) + (1 - regularity);
 }

@@ -335,6 +335,7 @@ async function storeModel(db: Db, shopId: number, model: ServingModel, now: Date
       ),
       repurchase_rate: profile?.rate ?? 0,
       cycle_days: profile?.cycleDays ?? null,
+      regularity: profile?.regularity ?? null,
       popularity_rank: rank.get(productId) ?? null,
       popularity_share: model.popular.share.get(productId) ?? 0,
       trending_share: model.popular.trending.get(productId) ?? 0,
@@ -392,7 +393,12 @@ export async function loadServingModel(db: Db, shopId: number): Promise<ServingM
         similarity,
       })),
     );
-    repurchase.set(id, { rate: r.repurchase_rate, cycleDays: r.cycle_days, buyers: 0 });
+    repurchase.set(id, {
+      rate: r.repurchase_rate,
+      cycleDays: r.cycle_days,
+      ...(r.regularity !== null ? { regularity: r.regularity } : {}),
+      buyers: 0,
+    });
     if (r.popularity_share > 0) share.set(id, r.popularity_share);
     if (r.trending_share > 0) trending.set(id, r.trending_share);
     if (r.popularity_rank !== null) ranked.push([id, r.popularity_rank]);

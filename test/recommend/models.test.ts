@@ -97,4 +97,52 @@ describe("the recommendation blend", () => {
     expect(r.recommend(bought(GREEN, 60, 30), 5)[0]).toBe(GREEN);
     expect(r.recommend(bought(GREEN, 37, 30), 5)[0]).not.toBe(GREEN);
   });
+
+  it("learns which re-purchases keep time: a clockwork staple comes back at its cycle, a favourite any day", async () => {
+    const [CLOCKWORK, FAVOURITE] = [7, 8];
+    const rows: Interaction[] = [];
+    // Exponential gaps (mean 30 days) from a fixed sequence of uniform draws, so the test replays.
+    let seed = 12345;
+    const uniform = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed + 0.5) / 2 ** 32;
+    };
+    for (let c = 1; c <= 12; c++) {
+      // Every 30 days give or take a day, and at random with the same mean.
+      for (let k = 0; k < 5; k++) {
+        rows.push({
+          customerId: c,
+          productId: CLOCKWORK,
+          at: NOW - (400 - k * 30 - (c % 3)) * DAY,
+          kind: "purchase",
+        });
+      }
+      let day = 400;
+      for (let k = 0; k < 5; k++) {
+        rows.push({ customerId: 100 + c, productId: FAVOURITE, at: NOW - day * DAY, kind: "purchase" });
+        day -= 1 + Math.round(-Math.log(uniform()) * 29);
+      }
+    }
+    rows.sort((a, b) => a.at - b.at);
+    const histories = new Map<number, Interaction[]>();
+    for (const r of rows) histories.set(r.customerId, [...(histories.get(r.customerId) ?? []), r]);
+    const profiles = await learnRepurchase(histories.values());
+    expect(profiles.get(CLOCKWORK)?.regularity).toBeGreaterThan(0.9);
+    expect(profiles.get(FAVOURITE)?.regularity).toBeLessThan(0.5);
+
+    const r = hybridRecommender("test", {
+      asOf: NOW,
+      scorer: knnScorer(new Map()),
+      knnOptions: DEFAULT_KNN_OPTIONS,
+      popular: popularity(world().histories.values(), NOW, 90),
+      repurchase: profiles,
+      blend: { kind: "additive", repurchase: 6, popularity: 0.5, popularityExponent: 0.5 },
+    });
+    const bought = (productId: number, ...daysAgo: number[]): Interaction[] =>
+      daysAgo.map((d) => ({ customerId: 996, productId, at: NOW - d * DAY, kind: "purchase" }));
+    // Bought four days ago: the clockwork staple is not due yet, the favourite may be wanted again now.
+    expect(r.recommend(bought(CLOCKWORK, 64, 34, 4), 5)[0]).not.toBe(CLOCKWORK);
+    expect(r.recommend(bought(FAVOURITE, 64, 34, 4), 5)[0]).toBe(FAVOURITE);
+    expect(r.recommend(bought(CLOCKWORK, 90, 60, 30), 5)[0]).toBe(CLOCKWORK);
+  });
 });

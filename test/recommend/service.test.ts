@@ -145,6 +145,8 @@ describe("recommendations in service", { timeout: 60_000 }, () => {
       // A fresh read of the stored model, as the incremental pass and another process get it.
       const model = await loadServingModel(db, shopId());
       expect(model.config).toEqual(config);
+      // The tea's re-purchase timing came back with it (how regular, not only how often).
+      expect([...model.repurchase.values()].some((p) => p.regularity !== undefined)).toBe(true);
       expect(model.als !== null).toBe(scorer === "als");
       const recommender = servingRecommender(model, t.clock.now().getTime() + 1);
       const ids = stored.map((r) => Number(r.customer_id));
