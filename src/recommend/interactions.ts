@@ -2,7 +2,6 @@
 // or returned) and storefront signals about products (views, cart adds, favourites), in time order.
 // Here: some customers' interactions as objects (the incremental pass); histories.ts reads a whole
 // shop's into columns for training.
-import { sql } from "kysely";
 import { type Db, selectIn } from "../db/index.js";
 
 export const INTERACTION_KINDS = ["purchase", "cart", "favourite", "view"] as const;
@@ -79,14 +78,21 @@ async function loadSome(db: Db, shopId: number, only: number[], beforeMs?: numbe
 
 /** The first and last purchase times of the shop, for choosing a cut. */
 export async function purchaseSpan(db: Db, shopId: number): Promise<{ first: number; last: number } | null> {
-  const row = await db
-    .selectFrom("orders")
-    .select([sql<string>`min(ordered_at)`.as("first"), sql<string>`max(ordered_at)`.as("last")])
-    .where("shop_id", "=", shopId)
-    .where("customer_id", "is not", null)
-    .executeTakeFirst();
-  if (!row?.first || !row.last) return null;
-  return { first: Date.parse(String(row.first)), last: Date.parse(String(row.last)) };
+  // Each end read off the (shop, ordered_at) index: min() and max() together over "customer_id is not
+  // null" made SQLite walk the (shop, customer) index instead, 1.3 s at 10 M orders on the server's thread.
+  const end = (direction: "asc" | "desc") =>
+    db
+      .selectFrom("orders")
+      .select("ordered_at")
+      .where("shop_id", "=", shopId)
+      .where("customer_id", "is not", null)
+      .orderBy("ordered_at", direction)
+      .limit(1)
+      .executeTakeFirst();
+  const first = await end("asc");
+  const last = await end("desc");
+  if (!first || !last) return null;
+  return { first: Date.parse(String(first.ordered_at)), last: Date.parse(String(last.ordered_at)) };
 }
 
 /** Interactions grouped by customer, each customer's in time order. */

@@ -67,11 +67,16 @@ export type SimilarityScorer = (space: ProductSpace) => ScoreFn;
 export function knnScorer(neighbours: Neighbours): SimilarityScorer {
   return (space) => {
     const lists = new Map<number, { targets: Int32Array; similarities: Float64Array }>();
+    // Plain loops: typed-array from() with a mapping callback took ~0.2 s for 20,000 products' lists,
+    // in one turn of the server's event loop.
     for (const [productId, list] of neighbours) {
-      lists.set(productId, {
-        targets: Int32Array.from(list, (n) => space.add(n.productId)),
-        similarities: Float64Array.from(list, (n) => n.similarity),
-      });
+      const targets = new Int32Array(list.length);
+      const similarities = new Float64Array(list.length);
+      for (let k = 0; k < list.length; k++) {
+        targets[k] = space.add(list[k].productId);
+        similarities[k] = list[k].similarity;
+      }
+      lists.set(productId, { targets, similarities });
     }
     return (vector, into) => {
       for (const [productId, w] of vector) {

@@ -2,9 +2,19 @@
 // stores a list per customer; the incremental pass recomputes the lists of customers whose orders or
 // storefront behaviour changed since, against the stored model, without retraining. Lists are read by
 // templates, the LINE carousel and the API, with stock checked on the way out.
+import type { Insertable } from "kysely";
 import { toIso } from "../core/clock.js";
-import { giveWayEvery } from "../core/give-way.js";
-import { anyOf, chunk, type Db, fromJson, inTransaction, selectIn, toJson } from "../db/index.js";
+import { type GiveWay, giveWayEvery } from "../core/give-way.js";
+import {
+  anyOf,
+  chunk,
+  type Db,
+  fromJson,
+  inTransaction,
+  type RecommendationProductTable,
+  selectIn,
+  toJson,
+} from "../db/index.js";
 import { type ProductCard, popularProducts, productCards } from "../messaging/render/recommendations.js";
 import { type AlsModel, alsScorer, DEFAULT_ALS_OPTIONS } from "./als.js";
 import { easeNeighbours } from "./ease.js";
@@ -117,12 +127,12 @@ export async function rebuildRecommendations(
     categories,
   };
   options.onProgress?.(0, 1, "storing the model");
-  await storeModel(db, shopId, model, options.now, cursor);
+  const giveWay = giveWayEvery();
+  await storeModel(db, shopId, model, options.now, cursor, giveWay);
 
   const recommender = servingRecommender(model, now);
   let batch: Array<[number, number[]]> = [];
   let done = 0;
-  const giveWay = giveWayEvery();
   const flush = async () => {
     await storeLists(db, shopId, batch, options.now);
     done += batch.length;
@@ -133,6 +143,7 @@ export async function rebuildRecommendations(
   for (const [customerId, rows] of histories.entries()) {
     batch.push([customerId, recommender.recommend(rows, LIST_LENGTH)]);
     if (batch.length === WRITE_BATCH) await flush();
+    else await giveWay();
   }
   await flush();
   options.onProgress?.(0, 1, "removing old lists");
@@ -307,7 +318,14 @@ async function currentCursor(db: Db, shopId: number): Promise<Cursor> {
   };
 }
 
-async function storeModel(db: Db, shopId: number, model: ServingModel, now: Date, cursor: Cursor) {
+async function storeModel(
+  db: Db,
+  shopId: number,
+  model: ServingModel,
+  now: Date,
+  cursor: Cursor,
+  giveWay: GiveWay,
+) {
   const rank = new Map(model.popular.ranked.map((p, i) => [p, i]));
   const als = model.als;
   const productIds = new Set([
@@ -322,9 +340,12 @@ async function storeModel(db: Db, shopId: number, model: ServingModel, now: Date
     const f = als.options.factors;
     return toJson(Array.from(als.itemFactors.subarray(i * f, (i + 1) * f)));
   };
-  const rows = [...productIds].map((productId) => {
+  const rows: Insertable<RecommendationProductTable>[] = [];
+  for (const productId of productIds) {
+    // Tens of thousands of products' JSON: the server gets its turns meanwhile.
+    await giveWay();
     const profile = model.repurchase.get(productId);
-    return {
+    rows.push({
       shop_id: shopId,
       product_id: productId,
       neighbours: toJson(
@@ -340,12 +361,15 @@ async function storeModel(db: Db, shopId: number, model: ServingModel, now: Date
       popularity_share: model.popular.share.get(productId) ?? 0,
       trending_share: model.popular.trending.get(productId) ?? 0,
       factors: factorsOf(productId),
-    };
-  });
+    });
+  }
   await inTransaction(db, async (trx) => {
     await trx.deleteFrom("recommendation_products").where("shop_id", "=", shopId).execute();
-    for (const part of chunk(rows, 100))
+    for (const part of chunk(rows, 100)) {
       await trx.insertInto("recommendation_products").values(part).execute();
+      // Requests that need the database wait for the transaction; the others go on.
+      await giveWay();
+    }
     const values = {
       config: toJson(model.config),
       as_of: toIso(now),
