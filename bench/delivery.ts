@@ -3,6 +3,7 @@
 // every message's state durably recorded. Reports messages/s (and the ratio to 1,667/s, i.e. 6 million
 // an hour) and the worker's peak memory.
 import { fork } from "node:child_process";
+import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { systemClock, toIso } from "../src/core/clock.js";
 import type { Db, Engine } from "../src/db/index.js";
@@ -30,6 +31,8 @@ const SECRET = "bench-secret-0123456789abcdef";
 interface Sink {
   port: number;
   count(): Promise<{ received: number; distinct: number; bytes: number }>;
+  /** The sink process's CPU seconds so far. */
+  cpuSeconds(): Promise<number>;
   stop(): void;
 }
 
@@ -47,6 +50,11 @@ async function startSink(): Promise<Sink> {
       new Promise((resolve) => {
         child.once("message", (m) => resolve(m as { received: number; distinct: number; bytes: number }));
         child.send({ ask: "count" });
+      }),
+    cpuSeconds: () =>
+      new Promise((resolve) => {
+        child.once("message", (m) => resolve((m as { cpuSeconds: number }).cpuSeconds));
+        child.send({ ask: "cpu" });
       }),
     stop: () => child.kill(),
   };
@@ -66,11 +74,16 @@ export async function benchDelivery(engine: Engine, options: DeliveryBenchOption
       instanceSecret: SECRET,
     });
     const workers = engine === "postgres" ? options.workers : 1;
+    const sinkCpuBefore = await sink.cpuSeconds();
     const run =
       workers > 1
         ? await inProcesses(bench.url, workers, options.batch)
         : await inProcess(bench.db, options, engine);
     const { seconds, peakRss, cpuSeconds } = run;
+    // Where the machine's cores went: with the sink on the same box, the sum says whether more
+    // messages per second could fit at all.
+    const sinkCpu = Math.round((((await sink.cpuSeconds()) - sinkCpuBefore) / seconds) * 100);
+    const mainThread = run.mainThreadBusy === undefined ? "" : `main thread busy ${run.mainThreadBusy}%, `;
 
     const statuses = await bench.db
       .selectFrom("messages")
@@ -82,7 +95,7 @@ export async function benchDelivery(engine: Engine, options: DeliveryBenchOption
     const perSecond = Math.round(options.messages / seconds);
     const note =
       sentRows === options.messages && atSink.distinct === options.messages
-        ? `all ${options.messages} sent and recorded; ${(atSink.bytes / atSink.received / 1024).toFixed(1)} KB/mail; ${workers} worker${workers > 1 ? "s" : ""} × ${options.connections} connections (${options.sendThreads ?? "default"} sender threads); ratio to 1,667/s: ${(perSecond / TARGET_PER_SECOND).toFixed(2)}`
+        ? `all ${options.messages} sent and recorded; ${(atSink.bytes / atSink.received / 1024).toFixed(1)} KB/mail; ${workers} worker${workers > 1 ? "s" : ""} × ${options.connections} connections (${options.sendThreads ?? "default"} sender threads); ${mainThread}sink ${sinkCpu}% of a core; ratio to 1,667/s: ${(perSecond / TARGET_PER_SECOND).toFixed(2)}`
         : `INCOMPLETE: ${sentRows} recorded sent, ${atSink.distinct} distinct at the sink, statuses ${JSON.stringify(statuses)}`;
     return {
       name: "deliver-email",
@@ -104,6 +117,8 @@ interface RunFigures {
   seconds: number;
   peakRss: number;
   cpuSeconds: number;
+  /** Share of the run the in-process worker's main thread was busy (claim, render, record), %. */
+  mainThreadBusy?: number;
 }
 
 async function inProcess(db: Db, options: DeliveryBenchOptions, engine: Engine): Promise<RunFigures> {
@@ -117,6 +132,7 @@ async function inProcess(db: Db, options: DeliveryBenchOptions, engine: Engine):
   }, 50);
   const started = performance.now();
   const cpuStart = process.cpuUsage();
+  const loopStart = performance.eventLoopUtilization();
   let sent = 0;
   let lastReport = started;
   for (;;) {
@@ -131,9 +147,15 @@ async function inProcess(db: Db, options: DeliveryBenchOptions, engine: Engine):
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
+  const loop = performance.eventLoopUtilization(loopStart);
   clearInterval(sampler);
   await worker.close();
-  return { seconds, peakRss, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  return {
+    seconds,
+    peakRss,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    mainThreadBusy: Math.round(loop.utilization * 100),
+  };
 }
 
 interface WorkerReport {
