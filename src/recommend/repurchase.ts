@@ -53,18 +53,16 @@ export class RepurchaseLearner {
       this.buyers.set(productId, (this.buyers.get(productId) ?? 0) + 1);
       if (days.length < 2) continue;
       this.repeaters.set(productId, (this.repeaters.get(productId) ?? 0) + 1);
-      const list = this.gaps.get(productId) ?? [];
-      for (let i = 1; i < days.length; i++) list.push(days[i] - days[i - 1]);
-      this.gaps.set(productId, list);
-      if (days.length < 3) continue;
-      let mean = 0;
-      for (let i = 1; i < days.length; i++) mean += Math.log(days[i] - days[i - 1]);
-      mean /= days.length - 1;
-      let squares = 0;
-      for (let i = 1; i < days.length; i++) squares += (Math.log(days[i] - days[i - 1]) - mean) ** 2;
+      const gaps = gapsOf(days);
+      const list = this.gaps.get(productId);
+      if (list) list.push(...gaps);
+      else this.gaps.set(productId, gaps);
+      if (gaps.length < 2) continue;
+      const logs = gaps.map(Math.log);
+      const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
       const s = this.scatter.get(productId) ?? { squares: 0, df: 0 };
-      s.squares += squares;
-      s.df += days.length - 2;
+      for (const l of logs) s.squares += (l - mean) ** 2;
+      s.df += logs.length - 1;
       this.scatter.set(productId, s);
     }
   }
@@ -124,9 +122,14 @@ export function purchaseDays(
  */
 export function personalRepurchase(days: number[]): { rate: number; cycleDays: number } | null {
   if (days.length < 2) return null;
+  return { rate: (days.length - 1) / (days.length + 1), cycleDays: median(gapsOf(days)) };
+}
+
+/** Days between consecutive purchase days. */
+function gapsOf(days: number[]): number[] {
   const gaps: number[] = [];
   for (let i = 1; i < days.length; i++) gaps.push(days[i] - days[i - 1]);
-  return { rate: (days.length - 1) / (days.length + 1), cycleDays: median(gaps) };
+  return gaps;
 }
 
 function median(values: number[]): number {

@@ -113,7 +113,8 @@ export async function rebuildRecommendations(
         )
       : CANDIDATES[0]);
   options.onProgress?.(0, 1, "training");
-  const trained = await train(histories.values(), now, categories, giveWayEvery(), [config.scorer]);
+  const giveWay = giveWayEvery();
+  const trained = await train(histories.values(), now, categories, giveWay, [config.scorer]);
   const neighbours =
     config.scorer === "ease" && trained.ease
       ? easeNeighbours(trained.ease, STORED_NEIGHBOURS)
@@ -127,7 +128,6 @@ export async function rebuildRecommendations(
     categories,
   };
   options.onProgress?.(0, 1, "storing the model");
-  const giveWay = giveWayEvery();
   await storeModel(db, shopId, model, options.now, cursor, giveWay);
 
   const recommender = servingRecommender(model, now);

@@ -12,9 +12,11 @@ import { knnScorer } from "./scoring.js";
 
 export const POPULARITY_WINDOW_DAYS = 90;
 
-/** A similarity model and how it is blended with re-purchase timing and popularity (null: not at all). */
-export type ScorerName = "item-knn" | "ease" | "als";
+/** The similarity models a shop's history chooses from. */
+const SCORERS = ["item-knn", "ease", "als"] as const;
+export type ScorerName = (typeof SCORERS)[number];
 
+/** A similarity model and how it is blended with re-purchase timing and popularity (null: not at all). */
 export interface ModelConfig {
   scorer: ScorerName;
   blend: Blend | null;
@@ -30,7 +32,7 @@ const BLENDS: Blend[] = [
   { kind: "additive", repurchase: 6, popularity: 2, popularityExponent: 0.5 },
   ANCHORED_BLEND,
 ];
-export const CANDIDATES: ModelConfig[] = (["item-knn", "ease", "als"] as const).flatMap((scorer) =>
+export const CANDIDATES: ModelConfig[] = SCORERS.flatMap((scorer) =>
   BLENDS.map((blend) => ({ scorer, blend })),
 );
 
@@ -55,8 +57,6 @@ export interface Trained {
   categories: Map<number, string>;
 }
 
-const ALL_SCORERS: readonly ScorerName[] = ["item-knn", "ease", "als"];
-
 /**
  * Trains every part in one pass over the customers' histories (each cut at `asOf` already), giving way
  * to the event loop as it goes (it can run inside the server). `scorers` names the similarity models
@@ -68,7 +68,7 @@ export async function train(
   asOf: number,
   categories: Map<number, string>,
   giveWay: GiveWay = giveWayEvery(),
-  scorers: readonly ScorerName[] = ALL_SCORERS,
+  scorers: readonly ScorerName[] = SCORERS,
 ): Promise<Trained> {
   const popular = new PopularityCounter(asOf, POPULARITY_WINDOW_DAYS);
   const repurchase = new RepurchaseLearner();

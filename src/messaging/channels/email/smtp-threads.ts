@@ -2,8 +2,8 @@
 // speaking SMTP is most of a delivery worker's CPU; on the main thread it competes with claiming,
 // rendering and recording messages. Each thread runs its own nodemailer pooled transport with its share
 // of the connections, so the total on the wire at once stays the configured pool width (the in-flight
-// bound a crash can repeat). Measured on the delivery bench before this module: +30–38% messages/s on
-// SQLite with one thread.
+// bound a crash can repeat). Measured on the delivery bench (2 cores, SQLite, one thread): 528–556 →
+// 760–887 messages/s.
 //
 // The thread runs inline code (eval) rather than a file so it works the same from the built dist/ and
 // from the TypeScript sources under vitest; nodemailer is passed by resolved path.
