@@ -51,7 +51,13 @@ export async function createShop(db: Db, clock: Clock, input: NewShop): Promise<
   });
 }
 
-export async function issueApiKey(db: Db, clock: Clock, shopId: number, kind: ApiKeyKind): Promise<string> {
+export async function issueApiKey(
+  db: Db,
+  clock: Clock,
+  shopId: number,
+  kind: ApiKeyKind,
+  label?: string,
+): Promise<string> {
   const key = randomToken(KEY_PREFIX[kind]);
   await db
     .insertInto("api_keys")
@@ -60,6 +66,7 @@ export async function issueApiKey(db: Db, clock: Clock, shopId: number, kind: Ap
       kind,
       key_hash: sha256Hex(key),
       key_prefix: key.slice(0, 10),
+      label: label ?? null,
       created_at: toIso(clock.now()),
     })
     .execute();
@@ -69,17 +76,29 @@ export async function issueApiKey(db: Db, clock: Clock, shopId: number, kind: Ap
 export interface ApiPrincipal {
   shopId: number;
   kind: ApiKeyKind;
+  keyId: number;
+  /** The key's first characters, which name it in the audit log. */
+  keyPrefix: string;
+  lastUsedAt: string | null;
 }
 
 /** Resolves a bearer token to its shop and kind, or null for an unknown or revoked key. */
 export async function authenticateApiKey(db: Db, token: string): Promise<ApiPrincipal | null> {
   const row = await db
     .selectFrom("api_keys")
-    .select(["shop_id", "kind"])
+    .select(["id", "shop_id", "kind", "key_prefix", "last_used_at"])
     .where("key_hash", "=", sha256Hex(token))
     .where("revoked_at", "is", null)
     .executeTakeFirst();
-  return row ? { shopId: row.shop_id, kind: row.kind } : null;
+  return row
+    ? {
+        shopId: row.shop_id,
+        kind: row.kind,
+        keyId: Number(row.id),
+        keyPrefix: row.key_prefix,
+        lastUsedAt: row.last_used_at,
+      }
+    : null;
 }
 
 export async function getShop(db: Db, shopId: number): Promise<Shop> {

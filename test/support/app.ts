@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { ManualClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
-import { buildApp } from "../../src/http/app.js";
+import { type BuildAppOptions, buildApp } from "../../src/http/app.js";
 import type { AppContext } from "../../src/http/context.js";
 import { type CreatedShop, createShop } from "../../src/shops/index.js";
 import { createTestDb, type TestDb } from "./db.js";
@@ -22,12 +22,15 @@ export interface TestApp {
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-export async function createTestApp(start = "2026-06-01T00:00:00.000Z"): Promise<TestApp> {
+export async function createTestApp(
+  start = "2026-06-01T00:00:00.000Z",
+  options: BuildAppOptions = {},
+): Promise<TestApp> {
   const testDb = await createTestDb();
   const clock = new ManualClock(start);
   const ctx: AppContext = { db: testDb.db, clock, logger: silentLogger, secret: "test-secret-0123456789" };
   const shop = await createShop(testDb.db, clock, { name: "Test Shop" });
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, options);
   await app.ready();
   return {
     app,

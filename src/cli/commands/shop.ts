@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { listApiKeys, revokeApiKey } from "../../accounts/api-keys.js";
+import { CLI_ACTOR, recordAudit } from "../../accounts/audit.js";
 import { systemClock } from "../../core/clock.js";
+import { ValidationError } from "../../core/errors.js";
 import { createShop, issueApiKey, listShops, resolveShop } from "../../shops/index.js";
 import { withInstance } from "../instance.js";
 import { formatTable, printJson } from "../output.js";
@@ -67,6 +70,53 @@ export function registerShopCommand(program: Command): void {
         const key = await issueApiKey(db, systemClock, target.id, kind);
         if (opts.json) printJson({ shopId: target.id, kind, key });
         else console.log(`${kind} key for shop ${target.id}: ${key}`);
+      });
+    });
+
+  shop
+    .command("keys")
+    .description("list a shop's API keys: prefix, label, last use, revoked (never the key itself)")
+    .option("--shop <id>", "shop id (default: the only shop)")
+    .option("--json", "print as JSON")
+    .action(async (opts: { shop?: string; json?: boolean }) => {
+      await withInstance(async ({ db }) => {
+        const target = await resolveShop(db, opts.shop);
+        const keys = await listApiKeys(db, target.id);
+        if (opts.json) return printJson({ apiKeys: keys });
+        console.log(
+          formatTable(
+            keys.map((k) => ({
+              id: k.id,
+              kind: k.kind,
+              prefix: `${k.prefix}…`,
+              label: k.label ?? "",
+              "last used": k.lastUsedAt ?? "",
+              revoked: k.revokedAt ?? "",
+            })),
+          ),
+        );
+      });
+    });
+
+  shop
+    .command("revoke-key")
+    .argument("<id>", "the key's id (from `kizuna shop keys`)")
+    .option("--shop <id>", "shop id (default: the only shop)")
+    .description("revoke an API key (servers refuse it within 30 seconds)")
+    .action(async (id: string, opts: { shop?: string }) => {
+      const keyId = Number(id);
+      if (!Number.isInteger(keyId) || keyId <= 0)
+        throw ValidationError.field("id", "must be a key id (a number)");
+      await withInstance(async ({ db }) => {
+        const target = await resolveShop(db, opts.shop);
+        const key = await revokeApiKey(db, systemClock, target.id, keyId);
+        await recordAudit(db, systemClock, {
+          shopId: target.id,
+          actor: CLI_ACTOR,
+          action: "api_key.revoke",
+          target: { keyId },
+        });
+        console.log(`key ${key.id} (${key.prefix}…) revoked`);
       });
     });
 }

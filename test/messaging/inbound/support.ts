@@ -6,7 +6,7 @@ import Fastify from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import nodemailer from "nodemailer";
 import { expect } from "vitest";
-import { registerApiKeyAuth } from "../../../src/http/auth.js";
+import { registerAuth } from "../../../src/http/auth.js";
 import { errorHandler } from "../../../src/http/errors.js";
 import { saveChannelSettings } from "../../../src/messaging/channels/settings.js";
 import { DeliveryWorker } from "../../../src/messaging/delivery/worker.js";
@@ -189,7 +189,7 @@ export function inboundApp(t: TestApp): Promise<FastifyInstance> {
       fastify.setValidatorCompiler(validatorCompiler);
       fastify.setSerializerCompiler(serializerCompiler);
       fastify.setErrorHandler(errorHandler);
-      registerApiKeyAuth(fastify, t.ctx.db);
+      await registerAuth(fastify, t.ctx);
       await fastify.register(inboundRoutes, { ctx: t.ctx });
       await fastify.ready();
       return fastify;
