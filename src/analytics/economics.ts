@@ -158,13 +158,16 @@ function within(db: Db, column: string, r: Range): RawBuilder<SqlBool> {
 async function leadsByMonth(db: Db, ctx: ReportContext, r: Range) {
   const attribute = jsonTextOf(db, "c.attributes", "acquisition_channel");
   const month = localMonth(db, "c.created_at", ctx.timezone);
-  // A buyer's channel is the one the metrics row settled on, so leads and customers agree.
+  // A buyer's channel is the one the metrics row settled on, so leads and customers agree. An erased
+  // customer (a tombstone merged into itself, privacy/erase-steps.ts) was still a lead; a merged
+  // duplicate is counted in its survivor.
   const channel = sql<string | null>`coalesce(cm.acquisition_channel, nullif(${attribute}, ''))`;
   const rows = await sql<{ channel: string | null; month: string; leads: number }>`
     select ${channel} as channel, ${month} as month, count(*) as leads
     from customers c
     left join customer_metrics cm on cm.shop_id = c.shop_id and cm.customer_id = c.id
-    where ${unindexed(db, "c.shop_id")} = ${ctx.shopId} and c.merged_into_id is null
+    where ${unindexed(db, "c.shop_id")} = ${ctx.shopId}
+      and (c.merged_into_id is null or c.merged_into_id = c.id)
       and ${unindexed(db, "c.created_at")} <= ${toIso(ctx.asOf)} and ${within(db, "c.created_at", r)}
     group by 1, 2
   `.execute(db);

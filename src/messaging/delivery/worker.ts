@@ -7,6 +7,7 @@
 import type { Clock } from "../../core/clock.js";
 import { toIso } from "../../core/clock.js";
 import type { Channel, Db, Message } from "../../db/index.js";
+import { erasedSuppressions } from "../../privacy/index.js";
 import { guardrailsFromSettings } from "../../scenarios/guardrails.js";
 import { quietUntil } from "../../scenarios/local-time.js";
 import { addressFor, reachability } from "../../scenarios/reachability.js";
@@ -210,6 +211,18 @@ export class DeliveryWorker {
         [...new Set(group.map((m) => m.customer_id))],
         messageClass,
       );
+      // An address an erased customer had unsubscribed or bounced stays held back when it comes back.
+      const erased = await erasedSuppressions(
+        this.deps.db,
+        this.deps.secret,
+        shop.id,
+        messageClass,
+        group.flatMap((m) => {
+          const contact = contacts.get(m.customer_id);
+          const address = contact ? addressFor(m.channel, contact) : null;
+          return address ? [{ channel: m.channel, address }] : [];
+        }),
+      );
       const sunsetPolicy = sunsetSettings(shop.settings);
       const sunset =
         messageClass === "promotional"
@@ -236,7 +249,7 @@ export class DeliveryWorker {
             ? sunset.get(m.customer_id)
             : undefined;
         if (!address) settle(m, "suppressed", `no ${m.channel} address`);
-        else if (!reach.get(m.customer_id)?.has(m.channel)) {
+        else if (!reach.get(m.customer_id)?.has(m.channel) || erased.has(`${m.channel}:${address}`)) {
           settle(
             m,
             "suppressed",
