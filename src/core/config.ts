@@ -8,7 +8,26 @@ const configSchema = z.object({
   KIZUNA_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PUBLIC_URL: z.string().url().optional(),
+  // Requests per minute per client on the public endpoints (src/http/limits.ts); 0 turns one off.
+  RATE_LIMIT_STOREFRONT: z.coerce.number().int().min(0).optional(),
+  RATE_LIMIT_TRACKING: z.coerce.number().int().min(0).optional(),
+  RATE_LIMIT_PAGES: z.coerce.number().int().min(0).optional(),
+  RATE_LIMIT_WEBHOOKS: z.coerce.number().int().min(0).optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)?$/, {
+      message: "must be true, false, or a comma-separated list of proxy addresses/CIDRs",
+    })
+    .optional(),
 });
+
+/** Per-group overrides of the public endpoints' rate limits (requests per minute per client). */
+export interface RateLimitConfig {
+  storefront?: number;
+  tracking?: number;
+  pages?: number;
+  webhooks?: number;
+}
 
 export interface Config {
   databaseUrl: string;
@@ -18,6 +37,15 @@ export interface Config {
   secret?: string;
   logLevel: string;
   publicUrl?: string;
+  rateLimits: RateLimitConfig;
+  /** Which proxies' X-Forwarded-For to believe for the client's address; false: none. */
+  trustProxy: boolean | string[];
+}
+
+function trustProxyOf(value: string | undefined): boolean | string[] {
+  if (!value || value === "false") return false;
+  if (value === "true") return true;
+  return value.split(",").map((a) => a.trim());
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,5 +62,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: c.KIZUNA_SECRET,
     logLevel: c.LOG_LEVEL,
     publicUrl: c.PUBLIC_URL,
+    rateLimits: Object.fromEntries(
+      Object.entries({
+        storefront: c.RATE_LIMIT_STOREFRONT,
+        tracking: c.RATE_LIMIT_TRACKING,
+        pages: c.RATE_LIMIT_PAGES,
+        webhooks: c.RATE_LIMIT_WEBHOOKS,
+      }).filter(([, v]) => v !== undefined),
+    ),
+    trustProxy: trustProxyOf(c.TRUST_PROXY),
   };
 }

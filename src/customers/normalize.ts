@@ -88,7 +88,9 @@ const GENDER_ALIASES: Record<string, Gender> = {
 };
 
 export function normalizeGender(value: string, field = "gender"): Gender {
-  const g = GENDER_ALIASES[value.normalize("NFKC").trim().toLowerCase()];
+  const key = value.normalize("NFKC").trim().toLowerCase();
+  // Own keys only: "constructor" or "toString" would otherwise find Object.prototype's functions.
+  const g = Object.hasOwn(GENDER_ALIASES, key) ? GENDER_ALIASES[key] : undefined;
   if (!g) throw ValidationError.field(field, `"${value}" is not one of ${GENDERS.join(", ")}`);
   return g;
 }

@@ -83,7 +83,8 @@ export const pointEntryInputSchema = z
     expiresAt: z.iso.datetime({ offset: true }).optional().describe("For earn: when these points expire"),
     reason: text(200).optional(),
     orderExternalId: text(128).optional(),
-    externalId: text(128).optional().describe("Idempotency key: an entry sent twice is recorded once"),
+    // min(1): an empty key would skip the idempotency check and then collide with the last empty one.
+    externalId: text(128).min(1).optional().describe("Idempotency key: an entry sent twice is recorded once"),
     occurredAt: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();

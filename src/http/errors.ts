@@ -29,6 +29,15 @@ export function sendError(
   return reply.code(status).send({ error: { code, message, issues } });
 }
 
+/**
+ * Errors Fastify raises before a request reaches any route (a URL with broken percent-encoding): the
+ * same shape, naming the URL.
+ */
+export function frameworkErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const code = err.code?.toLowerCase() ?? "bad_request";
+  return sendError(reply, err.statusCode ?? 400, code, err.message, [{ field: "url", message: err.message }]);
+}
+
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issues = (err.validation as ValidationItem[]).flatMap((v) => {
@@ -36,7 +45,11 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       // An unknown property is named itself, not its parent object.
       if (v.keyword === "unrecognized_keys" && v.params?.keys?.length) {
         const parent = field === "body" ? "" : `${field}.`;
-        return v.params.keys.map((key) => ({ field: `${parent}${key}`, message: "is not a known field" }));
+        // An empty key is shown as "", or the issue would name no field at all.
+        return v.params.keys.map((key) => ({
+          field: `${parent}${key === "" ? '""' : key}`,
+          message: "is not a known field",
+        }));
       }
       return [{ field, message: v.message ?? "invalid" }];
     });

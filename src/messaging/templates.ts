@@ -6,7 +6,8 @@ import type { Clock } from "../core/clock.js";
 import { toIso } from "../core/clock.js";
 import { ValidationError } from "../core/errors.js";
 import type { Channel, Db, Template } from "../db/index.js";
-import { compileTemplate } from "./render/compile.js";
+import { type CompiledTemplate, compileTemplate, htmlLiquid, textLiquid } from "./render/compile.js";
+import { renderBounded } from "./render/sandbox.js";
 import { TemplateSourceError, unknownVariables } from "./render/vocabulary.js";
 
 export interface TemplateInput {
@@ -20,6 +21,32 @@ export interface TemplateInput {
 }
 
 const LINE_TEXT_LIMIT = 5000;
+
+/**
+ * Renders each part once with no data: a template that runs past the render bounds on its own (a loop
+ * over (1..100000000), a block repeated into megabytes) is refused now rather than failing every send.
+ */
+function trialRender(compiled: CompiledTemplate): Array<{ field: string; message: string }> {
+  const parts =
+    compiled.kind === "email"
+      ? ([
+          ["subject", textLiquid, compiled.subject],
+          ["body", htmlLiquid, compiled.html],
+        ] as const)
+      : ([
+          ["subject", textLiquid, compiled.title ?? []],
+          ["body", textLiquid, compiled.body],
+        ] as const);
+  const issues: Array<{ field: string; message: string }> = [];
+  for (const [field, engine, template] of parts) {
+    try {
+      renderBounded(engine, template, {});
+    } catch (err) {
+      issues.push({ field, message: `cannot be rendered: ${(err as Error).message.split("\n")[0]}` });
+    }
+  }
+  return issues;
+}
 
 /** Throws a ValidationError naming each problem's field; returns nothing when the template is sound. */
 export async function validateTemplate(input: TemplateInput): Promise<void> {
@@ -70,7 +97,12 @@ export async function validateTemplate(input: TemplateInput): Promise<void> {
   }
   if (issues.length === 0) {
     try {
-      await compileTemplate({ channel: input.channel, subject: input.subject ?? null, body: input.body });
+      const compiled = await compileTemplate({
+        channel: input.channel,
+        subject: input.subject ?? null,
+        body: input.body,
+      });
+      issues.push(...trialRender(compiled));
     } catch (err) {
       if (err instanceof TemplateSourceError) issues.push({ field: err.field, message: err.message });
       else throw err;

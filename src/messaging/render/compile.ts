@@ -3,33 +3,20 @@
 // plus a plain-text version derived from that HTML. Rendering a message is then only Liquid over
 // prepared trees — never MJML per message.
 import { convert } from "html-to-text";
-import { Liquid, type Template as LiquidTemplate } from "liquidjs";
+import type { Liquid, Template as LiquidTemplate } from "liquidjs";
 import mjml2html from "mjml";
 import type { Template } from "../../db/index.js";
+import { sandboxLiquid } from "./sandbox.js";
 import { TemplateSourceError } from "./vocabulary.js";
 
-/**
- * The sandbox messages are rendered in: own properties only (no prototype walking), no file system
- * (include/render find nothing), strict filters. Missing values print empty at send time; unknown
- * variables are refused when the template is saved (vocabulary.ts).
- */
-function sandbox(): Liquid {
-  return new Liquid({
-    ownPropertyOnly: true,
-    strictFilters: true,
-    templates: {},
-    relativeReference: false,
-  });
-}
-
 /** HTML and subjects: `| escape` in the templates does the escaping. */
-export const htmlLiquid = sandbox();
+export const htmlLiquid = sandboxLiquid();
 
 /**
  * The plain-text part is made from the email's HTML, whose output tags say `| escape`: in text, escaping
  * would show "&amp;", so here escape passes values through as they are.
  */
-export const textLiquid = sandbox();
+export const textLiquid = sandboxLiquid();
 textLiquid.registerFilter("escape", (v: unknown) => v);
 textLiquid.registerFilter("escape_once", (v: unknown) => v);
 

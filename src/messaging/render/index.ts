@@ -9,6 +9,7 @@ import type { RenderedContent } from "../channels/types.js";
 import type { LinkBuilder, RecipientRef } from "../links.js";
 import { type CompiledTemplate, htmlLiquid, TemplateCache, textLiquid } from "./compile.js";
 import { PopularProductsCache } from "./recommendations.js";
+import { renderBounded } from "./sandbox.js";
 import { buildScopes } from "./scope.js";
 import { LinkTracker } from "./tracking.js";
 
@@ -111,20 +112,20 @@ export class Renderer {
     const full = { ...scope, unsubscribeUrl, preferencesUrl, confirmUrl };
     if (template.kind === "email") {
       const tracker = new LinkTracker(this.links, m.shop_id, m.id, untracked);
-      const html = htmlLiquid.renderSync(template.html, full) as string;
+      const html = renderBounded(htmlLiquid, template.html, full);
       if (m.message_class === "promotional") {
         const missing = complianceGaps(html, unsubscribeUrl, shop);
         if (missing) return { ok: false, reason: `compliance: ${missing}` };
       }
-      const text = (textLiquid.renderSync(template.text, full) as string).replace(/\n{3,}/g, "\n\n");
-      const subject = (textLiquid.renderSync(template.subject, full) as string).replace(/\s+/g, " ").trim();
+      const text = renderBounded(textLiquid, template.text, full).replace(/\n{3,}/g, "\n\n");
+      const subject = renderBounded(textLiquid, template.subject, full).replace(/\s+/g, " ").trim();
       return {
         ok: true,
         unsubscribeUrl,
         content: { kind: "email", subject, html: tracker.html(html), text: tracker.text(text) },
       };
     }
-    const body = (textLiquid.renderSync(template.body, full) as string).trim();
+    const body = renderBounded(textLiquid, template.body, full).trim();
     switch (m.channel as Channel) {
       case "sms": {
         const text = this.hooks.smsLinks ? await this.hooks.smsLinks(m.shop_id, m.id, body) : body;
@@ -145,7 +146,7 @@ export class Renderer {
         return { ok: true, unsubscribeUrl, content };
       }
       case "push": {
-        const title = template.title ? (textLiquid.renderSync(template.title, full) as string) : shop.name;
+        const title = template.title ? renderBounded(textLiquid, template.title, full) : shop.name;
         const url = body.match(/https?:\/\/\S+/)?.[0] ?? shop.profile?.url ?? "";
         return { ok: true, unsubscribeUrl, content: { kind: "push", title, body, url } };
       }

@@ -1,6 +1,6 @@
 // The variables a message template may use, and the check that runs when a template is saved: a name
 // outside this list (a typo, or data Kizuna does not provide) is refused then, not found at send time.
-import { Liquid } from "liquidjs";
+import { sandboxLiquid } from "./sandbox.js";
 
 /** Every variable the renderer puts in scope (arrays may also be asked for their `size`). */
 export const TEMPLATE_VARIABLES: ReadonlySet<string> = new Set([
@@ -45,7 +45,9 @@ export const TEMPLATE_VARIABLES: ReadonlySet<string> = new Set([
   "anniversary.years",
 ]);
 
-const analyser = new Liquid();
+// The sandbox, not a default engine: analysing `{% include "x" %}` loads the partial, and a default
+// engine would read it from the working directory.
+const analyser = sandboxLiquid();
 
 export class TemplateSourceError extends Error {
   constructor(
