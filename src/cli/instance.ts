@@ -1,6 +1,13 @@
 // Opens the instance the CLI works on: configuration, database (migrated), secret.
 import { type Config, loadConfig } from "../core/config.js";
-import { type Db, type Engine, migrateToLatest, openDb, parseDatabaseUrl } from "../db/index.js";
+import {
+  type Db,
+  type Engine,
+  explainDatabaseError,
+  migrateToLatest,
+  openDb,
+  parseDatabaseUrl,
+} from "../db/index.js";
 
 export interface Instance {
   config: Config;
@@ -27,4 +34,18 @@ export async function withInstance<T>(body: (instance: Instance) => Promise<T>):
   } finally {
     await instance.close();
   }
+}
+
+/**
+ * A database failure as a message naming the configured database and the cause (read-only, disk full,
+ * unreachable…); any other error unchanged.
+ */
+export function explainFailure(err: unknown): unknown {
+  let target: ReturnType<typeof parseDatabaseUrl>;
+  try {
+    target = parseDatabaseUrl(loadConfig().databaseUrl);
+  } catch {
+    return err;
+  }
+  return explainDatabaseError(err, target);
 }

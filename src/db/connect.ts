@@ -2,7 +2,13 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from "kysely";
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as SqliteDialectDatabase,
+  type SqliteStatement,
+} from "kysely";
 import pg from "pg";
 import type { Schema } from "./schema.js";
 import {
@@ -67,6 +73,16 @@ function pgTypeParser(oid: number, format?: string): (value: string) => unknown 
 // the same few hundred statements repeat, so prepared statements are kept (bounded, oldest dropped).
 const STATEMENT_CACHE_SIZE = 500;
 
+// SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM).
+// Kysely's ROLLBACK after one of them would fail with "cannot rollback - no transaction is active" and
+// that error would replace the one that says what happened (the disk is full); so it does nothing.
+const NOTHING_TO_ROLL_BACK: SqliteStatement = {
+  reader: false,
+  all: () => [],
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  iterate: () => [][Symbol.iterator](),
+};
+
 function withStatementCache(database: SqliteDatabase.Database, onClose?: () => void): SqliteDialectDatabase {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
@@ -75,6 +91,7 @@ function withStatementCache(database: SqliteDatabase.Database, onClose?: () => v
       onClose?.();
     },
     prepare(sql: string) {
+      if (sql === "rollback" && !database.inTransaction) return NOTHING_TO_ROLL_BACK;
       let statement = cache.get(sql);
       if (statement && !statement.busy) return statement;
       statement = database.prepare(sql);
@@ -135,6 +152,10 @@ export function openDb(target: DbTarget, options: OpenOptions = {}): Db {
   // on the pool; unhandled it would kill the process. The pool drops that client and opens a new one
   // on next use, so there is nothing more to do here.
   pool.on("error", () => {});
+  // The same loss while a client is checked out (between the statements of a transaction) is an
+  // 'error' event on the client itself, which the pool does not listen to then. The statement under
+  // way, or the next one, fails instead, and the pool drops the broken client when it comes back.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -22,6 +22,14 @@ export {
   tidyAfterRewrite,
   toJson,
 } from "./dialect.js";
+export {
+  DatabaseError,
+  type DatabaseFault,
+  databaseFault,
+  describeTarget,
+  explainDatabaseError,
+  isDatabaseUnreachable,
+} from "./errors.js";
 export { MIGRATION_NAMES, migrateToLatest } from "./migrate.js";
 export * from "./schema.js";
 export { inTransaction, isUniqueViolation } from "./transaction.js";

@@ -71,8 +71,6 @@ export interface Checkpointer {
 export function startCheckpointer(file: string, everyMs = CHECKPOINT_EVERY_MS): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, everyMs } });
-  // A checkpointer must never keep a finished process alive.
-  worker.unref();
   let last: CheckpointResult | null = null;
   let waiters: Array<(r: CheckpointResult) => void> = [];
   worker.on("message", (message: { type: string } & CheckpointResult) => {
@@ -85,6 +83,9 @@ export function startCheckpointer(file: string, everyMs = CHECKPOINT_EVERY_MS): 
   // A crashed thread leaves the writer's backstop checkpoints in charge; nothing to do but not crash.
   worker.on("error", () => {});
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  // A checkpointer must never keep a finished process alive (a command that failed before closing its
+  // database must still exit). Only after the listeners: adding a "message" listener refs the port again.
+  worker.unref();
   return {
     get last() {
       return last;

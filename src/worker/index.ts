@@ -6,7 +6,7 @@ import { startDueCampaigns } from "../campaigns/index.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import { expireDuePoints } from "../customers/point-expiry.js";
-import type { Db } from "../db/index.js";
+import { type Db, isDatabaseUnreachable } from "../db/index.js";
 import { indexAnonymousEvents } from "../events/index.js";
 import { attributeConversions } from "../messaging/attribution/index.js";
 import { guardDeliverability } from "../messaging/deliverability.js";
@@ -90,6 +90,49 @@ export interface DeliveryLoop {
 }
 
 const DELIVERY_IDLE_MS = 1_000;
+const OUTAGE_MAX_WAIT_MS = 30_000;
+
+/** Between tries while the database cannot be reached: 1 s, 2, 4 … up to 30 s. */
+export function outageWaitMs(failures: number): number {
+  return Math.min(OUTAGE_MAX_WAIT_MS, 1_000 * 2 ** Math.max(0, failures - 1));
+}
+
+/**
+ * Tells a database outage (server down, restarting, connection cut) from other failures: each try is
+ * one short log line with the wait before the next, and the recovery is said once. What was under way
+ * when the connection dropped is taken up again: a transaction was rolled back and is run anew, a
+ * claimed message is claimed again when its lease runs out.
+ */
+class OutageWatch {
+  private failures = 0;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly loop: string,
+  ) {}
+
+  /** After a failure: the wait before the next try, or null when it was not an outage. */
+  failed(err: unknown): number | null {
+    if (!isDatabaseUnreachable(err)) return null;
+    this.failures++;
+    const waitMs = outageWaitMs(this.failures);
+    const cause = (err as Error).message.split(";")[0].slice(0, 200);
+    this.logger.warn(
+      { loop: this.loop, failures: this.failures, retryInMs: waitMs, cause },
+      `database unreachable; ${this.loop} retries in ${waitMs / 1000} s`,
+    );
+    return waitMs;
+  }
+
+  succeeded(): void {
+    if (this.failures === 0) return;
+    this.logger.info(
+      { loop: this.loop, failures: this.failures },
+      `database reachable again; ${this.loop} resumed`,
+    );
+    this.failures = 0;
+  }
+}
 
 export function startWorker(
   db: Db,
@@ -102,16 +145,21 @@ export function startWorker(
   const deliveryRunning = delivery ? runDelivery(delivery, logger, () => stopped) : Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const outage = new OutageWatch(logger, "jobs");
 
   const tick = async () => {
+    let waitMs = intervalMs;
     try {
       const handled = await drainJobs(db, clock);
+      outage.succeeded();
       const total = Object.values(handled).reduce((a, b) => a + b, 0);
       if (total > 0) logger.info({ handled }, "worker batch done");
     } catch (err) {
-      logger.error({ err }, "worker batch failed; will retry");
+      const outageWait = outage.failed(err);
+      if (outageWait === null) logger.error({ err }, "worker batch failed; will retry");
+      else waitMs = outageWait;
     }
-    if (!stopped) timer = setTimeout(() => (running = tick()), intervalMs);
+    if (!stopped) timer = setTimeout(() => (running = tick()), waitMs);
   };
   running = tick();
   return {
@@ -127,13 +175,18 @@ export function startWorker(
 
 /** Claims batch after batch while there is work; when idle, looks again every second. */
 async function runDelivery(delivery: DeliveryLoop, logger: Logger, stopped: () => boolean): Promise<void> {
+  const outage = new OutageWatch(logger, "delivery");
   while (!stopped()) {
     let handled = 0;
+    let waitMs = DELIVERY_IDLE_MS;
     try {
       handled = await delivery.runBatch();
+      outage.succeeded();
     } catch (err) {
-      logger.error({ err }, "delivery batch failed; will retry");
+      const outageWait = outage.failed(err);
+      if (outageWait === null) logger.error({ err }, "delivery batch failed; will retry");
+      else waitMs = outageWait;
     }
-    if (handled === 0) await new Promise((r) => setTimeout(r, DELIVERY_IDLE_MS));
+    if (handled === 0) await new Promise((r) => setTimeout(r, waitMs));
   }
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { systemClock } from "../../core/clock.js";
 import { createLogger } from "../../core/logger.js";
+import { assertWritable } from "../../db/writable.js";
 import { DeliveryWorker } from "../../messaging/delivery/worker.js";
 import { ensureInstanceSecret } from "../../shops/instance.js";
 import { startWorker } from "../../worker/index.js";
@@ -25,7 +26,15 @@ export function registerWorkerCommand(program: Command): void {
       if (!Number.isFinite(seconds) || seconds <= 0) throw new Error("--interval: must be a positive number");
       const instance = await openInstance();
       const logger = createLogger(instance.config.logLevel);
-      const secret = await ensureInstanceSecret(instance.db, instance.config.secret);
+      let secret: string;
+      try {
+        // A database the worker cannot write to is said now, not in every round's log.
+        await assertWritable(instance.db);
+        secret = await ensureInstanceSecret(instance.db, instance.config.secret);
+      } catch (err) {
+        await instance.close();
+        throw err;
+      }
       const publicUrl = instance.config.publicUrl ?? `http://localhost:${instance.config.port}`;
       const delivery = opts.delivery
         ? new DeliveryWorker(
