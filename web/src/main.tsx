@@ -1,0 +1,75 @@
+// The admin's entry: language, session, and the pages by address. Signed out, every address shows the
+// sign-in form; pages a role may not open are not offered (and the API refuses them anyway).
+import { type ReactElement, StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { I18nProvider, useI18n } from "./i18n";
+import { ApiKeys } from "./pages/ApiKeys";
+import { AuditLog } from "./pages/AuditLog";
+import { Home } from "./pages/Home";
+import { Members } from "./pages/Members";
+import { SignIn } from "./pages/SignIn";
+import { SessionProvider, useSession } from "./session";
+import { Shell } from "./shell";
+import "./styles.css";
+
+function OwnersOnly({ children }: { children: ReactElement }) {
+  const { shop } = useSession();
+  const { t } = useI18n();
+  return shop?.role === "owner" ? children : <p role="alert">{t("notAllowed")}</p>;
+}
+
+function App() {
+  const { me, loading } = useSession();
+  const { t } = useI18n();
+  if (loading) return <p className="loading">{t("loading")}</p>;
+  if (!me) return <SignIn />;
+  return (
+    <Shell>
+      <Routes>
+        <Route path="/" element={<Home />} />
+        <Route
+          path="/settings/members"
+          element={
+            <OwnersOnly>
+              <Members />
+            </OwnersOnly>
+          }
+        />
+        <Route
+          path="/settings/api-keys"
+          element={
+            <OwnersOnly>
+              <ApiKeys />
+            </OwnersOnly>
+          }
+        />
+        <Route
+          path="/settings/audit-log"
+          element={
+            <OwnersOnly>
+              <AuditLog />
+            </OwnersOnly>
+          }
+        />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </Shell>
+  );
+}
+
+const root = document.getElementById("root");
+if (root) {
+  document.documentElement.lang = localStorage.getItem("kizuna.language") ?? "ja";
+  createRoot(root).render(
+    <StrictMode>
+      <I18nProvider>
+        <SessionProvider>
+          <BrowserRouter>
+            <App />
+          </BrowserRouter>
+        </SessionProvider>
+      </I18nProvider>
+    </StrictMode>,
+  );
+}
