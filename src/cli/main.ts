@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { KizunaError } from "../core/errors.js";
 import { registerCampaignCommand } from "./commands/campaign.js";
 import { registerChannelCommand } from "./commands/channel.js";
+import { registerCustomerCommand } from "./commands/customer.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerImportCommand } from "./commands/import.js";
 import { registerInboundCommand } from "./commands/inbound.js";
@@ -19,7 +20,9 @@ import { registerShopCommand } from "./commands/shop.js";
 import { registerShopifyCommand } from "./commands/shopify.js";
 import { registerSimulateCommand } from "./commands/simulate.js";
 import { registerTemplateCommand } from "./commands/template.js";
+import { registerUserCommand } from "./commands/user.js";
 import { registerWorkerCommand } from "./commands/worker.js";
+import { explainFailure } from "./instance.js";
 
 const program = new Command("kizuna")
   .description("Kizuna: open-source CRM and marketing automation for e-commerce shops")
@@ -45,10 +48,14 @@ registerChannelCommand(program);
 registerProfileCommand(program);
 registerTemplateCommand(program);
 registerMessageCommand(program);
+registerCustomerCommand(program);
+registerUserCommand(program);
 
 try {
   await program.parseAsync(process.argv);
-} catch (err) {
+} catch (caught) {
+  // A database fault (read-only file, full disk, server down) is said as such, naming the database.
+  const err = explainFailure(caught);
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
   } else if (err instanceof KizunaError) {

@@ -16,6 +16,8 @@ import { visitorEvents } from "./migrations/0012_visitor_events.js";
 import { recommendations } from "./migrations/0013_recommendations.js";
 import { recommendationFactors } from "./migrations/0014_recommendation_factors.js";
 import { recommendationRegularity } from "./migrations/0015_recommendation_regularity.js";
+import { accounts } from "./migrations/0016_accounts.js";
+import { customerErasures } from "./migrations/0017_customer_erasures.js";
 import type { EngineMigration } from "./migrations/types.js";
 
 /** Append only: a released migration is never edited, a new one is added below it. */
@@ -35,6 +37,8 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ["0013_recommendations", recommendations],
   ["0014_recommendation_factors", recommendationFactors],
   ["0015_recommendation_regularity", recommendationRegularity],
+  ["0016_accounts", accounts],
+  ["0017_customer_erasures", customerErasures],
 ];
 
 /** The migrations' names, oldest first. */

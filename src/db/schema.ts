@@ -61,6 +61,10 @@ export interface ApiKeyTable {
   key_prefix: string;
   created_at: Timestamp;
   revoked_at: Timestamp | null;
+  /** What the owner calls it ("storefront", "ERP sync"); migration 0016. */
+  label: string | null;
+  /** Written at most every few minutes (accounts/api-keys.ts), not on every request. */
+  last_used_at: Timestamp | null;
 }
 
 export interface CustomerTable {
@@ -309,6 +313,11 @@ export interface Schema {
   order_moves: OrderMoveTable;
   analytics_models: AnalyticsModelTable;
   ad_costs: AdCostTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  audit_log: AuditLogTable;
+  customer_erasures: CustomerErasureTable;
 }
 
 export type Shop = Selectable<ShopTable>;
@@ -756,3 +765,61 @@ export interface AdCostTable {
 
 export type Segment = Selectable<SegmentTable>;
 export type CustomerMetrics = Selectable<CustomerMetricsTable>;
+
+// Accounts (migration 0016): people who sign in to the admin, their shops and roles, sessions, audit log.
+
+export interface UserTable {
+  id: Id;
+  email: string;
+  name: string;
+  password_hash: string;
+  locale: ColumnType<string, string | undefined, string>;
+  failed_logins: ColumnType<number, number | undefined, number>;
+  locked_until: Timestamp | null;
+  last_login_at: Timestamp | null;
+  disabled_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface MembershipTable {
+  user_id: number;
+  shop_id: number;
+  role: "owner" | "marketer" | "analyst";
+  created_at: Timestamp;
+  /** Null while an invitation the person has not accepted. */
+  accepted_at: Timestamp | null;
+}
+
+export interface SessionTable {
+  id: Id;
+  user_id: number;
+  token_hash: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Id;
+  shop_id: number | null;
+  actor_kind: "user" | "api_key" | "cli" | "system";
+  actor_id: number | null;
+  actor_label: string;
+  action: string;
+  target: string;
+  status: number | null;
+  at: Timestamp;
+}
+
+/** One customer erased on request (migration 0017); nothing about the person, only what was done. */
+export interface CustomerErasureTable {
+  id: Id;
+  shop_id: number;
+  /** The anonymous tombstone the profile became. */
+  customer_id: number;
+  /** "api_key:<id>", "cli". */
+  source: string;
+  erased_at: Timestamp;
+  /** JSON {table: rows affected}. */
+  summary: JsonText;
+}

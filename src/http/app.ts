@@ -2,8 +2,9 @@
 // feature's routes under /v1.
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { accountRoutes } from "../accounts/routes.js";
 import { analyticsRoutes } from "../analytics/routes.js";
 import { campaignRoutes } from "../campaigns/routes.js";
 import { catalogRoutes } from "../catalog/routes.js";
@@ -25,17 +26,28 @@ import { preferenceRoutes } from "../messaging/preferences/routes.js";
 import { messagingRoutes } from "../messaging/routes.js";
 import { trackingRoutes } from "../messaging/tracking-routes.js";
 import { orderRoutes } from "../orders/routes.js";
+import { privacyRoutes } from "../privacy/routes.js";
 import { recommendationRoutes } from "../recommend/routes.js";
 import { scenarioRoutes } from "../scenarios/routes.js";
 import { segmentRoutes } from "../segments/routes.js";
-import { registerApiKeyAuth } from "./auth.js";
+import { adminRoutes, isAdminPage, sendAdminIndex } from "./admin.js";
+import { registerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
-import { errorHandler } from "./errors.js";
-import { homeRoutes } from "./home.js";
+import { errorHandler, frameworkErrorHandler } from "./errors.js";
+import { type PublicRateLimits, registerJsonBodyCheck, registerPublicLimits } from "./limits/index.js";
 
 export interface BuildAppOptions {
   /** Log requests (the server does; tests and benchmarks do not). */
   logRequests?: boolean;
+  /** Told of every route as it is registered: the cross-shop test classifies each one. */
+  onRoute?: (route: RouteOptions) => void;
+  /**
+   * Requests per minute per client on the public endpoints (limits/), over the defaults; false turns
+   * them off (the ingest benchmark, which sends thousands a second from one address).
+   */
+  rateLimits?: Partial<PublicRateLimits> | false;
+  /** Behind a reverse proxy: whose X-Forwarded-For to believe for the client's address (all, or these). */
+  trustProxy?: boolean | string[];
 }
 
 // A batch of 1,000 events with properties fits well inside this; larger bodies get a 413.
@@ -47,17 +59,26 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     bodyLimit: BODY_LIMIT_BYTES,
     // External ids and SKUs may be 128 characters, percent-encoded in the path.
     routerOptions: { maxParamLength: 1024 },
+    // Rate limits count per client address: behind a proxy, without this every client is the proxy.
+    trustProxy: options.trustProxy ?? false,
+    frameworkErrors: frameworkErrorHandler,
   });
+  if (options.onRoute) app.addHook("onRoute", options.onRoute);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      error: { code: "not_found", message: `no route ${request.method} ${request.url}`, issues: [] },
-    }),
+    // A reload or bookmark of one of the admin's pages: the SPA's router knows it, the server's does not.
+    isAdminPage(request)
+      ? sendAdminIndex(reply)
+      : reply.code(404).send({
+          error: { code: "not_found", message: `no route ${request.method} ${request.url}`, issues: [] },
+        }),
   );
-  registerApiKeyAuth(app, ctx.db);
+  await registerAuth(app, ctx);
+  await registerPublicLimits(app, options.rateLimits);
+  registerJsonBodyCheck(app);
   // A "yes" to email through the API waits for the customer's confirmation where the shop wants it.
   ctx.recordConsents ??= (trx, clock, shopId, customerId, consents, source) =>
     setConsentsWithOptIn(trx, clock, ctx.secret, { shopId, customerId, consents, source });
@@ -72,9 +93,16 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       components: {
         securitySchemes: {
           apiKey: { type: "http", scheme: "bearer", description: "Secret or public API key" },
+          session: {
+            type: "apiKey",
+            in: "cookie",
+            name: "kizuna_session",
+            description:
+              "A person signed in to the admin (POST /v1/auth/login); changes also need the X-CSRF-Token header, and a member of several shops names one with X-Kizuna-Shop",
+          },
         },
       },
-      security: [{ apiKey: [] }],
+      security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -82,9 +110,11 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
 
-  await app.register(homeRoutes, { ctx });
+  await app.register(adminRoutes, { ctx });
   await app.register(sdkRoutes, { ctx });
+  await app.register(accountRoutes, { ctx, prefix: "/v1" });
   await app.register(customerRoutes, { ctx, prefix: "/v1" });
+  await app.register(privacyRoutes, { ctx, prefix: "/v1" });
   await app.register(catalogRoutes, { ctx, prefix: "/v1" });
   await app.register(recommendationRoutes, { ctx, prefix: "/v1" });
   await app.register(orderRoutes, { ctx, prefix: "/v1" });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { addMember } from "../../accounts/users.js";
 import { systemClock } from "../../core/clock.js";
 import { createLogger } from "../../core/logger.js";
 import { DeliveryWorker } from "../../messaging/delivery/worker.js";
@@ -7,6 +8,9 @@ import { startWorker } from "../../worker/index.js";
 import { openInstance } from "../instance.js";
 import { createProgress } from "../progress.js";
 import { printDemoShop } from "./demo.js";
+
+/** The demo shop's owner account, created with the demo (a reserved domain: no one's real address). */
+export const DEMO_OWNER_EMAIL = "owner@demo.example";
 
 /** Customers in the demo shop seeded on a first start: enough to look real, quick to generate. */
 const FIRST_START_DEMO_CUSTOMERS = 2_000;
@@ -34,11 +38,26 @@ export function registerServeCommand(program: Command): void {
         });
         progress.stop();
         printDemoShop(demo);
+        // The admin needs someone to sign in as: the demo shop's owner, password shown this once.
+        const owner = await addMember(instance.db, systemClock, demo.shop.id, {
+          email: DEMO_OWNER_EMAIL,
+          name: "デモ オーナー",
+          role: "owner",
+        });
+        console.log(`  admin sign-in: ${DEMO_OWNER_EMAIL} / ${owner.initialPassword ?? "(unchanged)"}`);
+      }
+      const anyUser = await instance.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
+      if (!anyUser) {
+        console.log("no one can sign in to the admin yet: npx kizuna user add you@example.com --role owner");
       }
 
       const app = await buildApp(
         { db: instance.db, clock: systemClock, logger, secret, publicUrl: instance.config.publicUrl },
-        { logRequests: true },
+        {
+          logRequests: true,
+          rateLimits: instance.config.rateLimits,
+          trustProxy: instance.config.trustProxy,
+        },
       );
       // Embedded mode: one process does it all. On PostgreSQL, run `kizuna worker` processes instead.
       const publicUrl = instance.config.publicUrl ?? `http://localhost:${instance.config.port}`;
