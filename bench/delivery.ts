@@ -11,6 +11,7 @@ import { DeliveryWorker } from "../src/messaging/delivery/worker.js";
 import { createBenchDb } from "./db.js";
 import type { BenchResult } from "./ingest.js";
 import { seedOutbox } from "./outbox-seed.js";
+import { startSink } from "./sink.js";
 
 export interface DeliveryBenchOptions {
   postgresUrl: string;
@@ -27,38 +28,6 @@ export interface DeliveryBenchOptions {
 
 export const TARGET_PER_SECOND = 1_667;
 const SECRET = "bench-secret-0123456789abcdef";
-
-interface Sink {
-  port: number;
-  count(): Promise<{ received: number; distinct: number; bytes: number }>;
-  /** The sink process's CPU seconds so far. */
-  cpuSeconds(): Promise<number>;
-  stop(): void;
-}
-
-async function startSink(): Promise<Sink> {
-  const child = fork(fileURLToPath(new URL("./smtp-sink.js", import.meta.url)), [], { stdio: "inherit" });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once("message", (m: { ready?: number }) =>
-      m.ready ? resolve(m.ready) : reject(new Error("sink")),
-    );
-    child.once("error", reject);
-  });
-  return {
-    port,
-    count: () =>
-      new Promise((resolve) => {
-        child.once("message", (m) => resolve(m as { received: number; distinct: number; bytes: number }));
-        child.send({ ask: "count" });
-      }),
-    cpuSeconds: () =>
-      new Promise((resolve) => {
-        child.once("message", (m) => resolve((m as { cpuSeconds: number }).cpuSeconds));
-        child.send({ ask: "cpu" });
-      }),
-    stop: () => child.kill(),
-  };
-}
 
 export async function benchDelivery(engine: Engine, options: DeliveryBenchOptions): Promise<BenchResult> {
   const { log } = options;

@@ -1,4 +1,4 @@
-// Benchmarks: `npm run bench -- ingest|scenarios|delivery|analytics|recommend [--json] [--engine sqlite|postgres|both] [--seconds N]`
+// Benchmarks: `npm run bench -- ingest|scenarios|delivery|analytics|recommend|soak [--json] [--engine sqlite|postgres|both] [--seconds N]`
 // (delivery: --messages N emails, default 20,000; --connections N SMTP connections per worker;
 // --send-threads N SMTP sender threads per worker; --batch N per claim; --workers N worker processes on
 // PostgreSQL)
@@ -6,6 +6,8 @@
 // (analytics: --customers N, default 1,000,000; --orders N, default 10 per customer; --events N and
 // --messages N, default 3 per customer; --reseed rebuilds the kept database, see analytics-seed.ts)
 // (recommend: a full recommendation rebuild on the analytics shop, same sizes and options)
+// (soak: --minutes N of mixed load, default 30; --rate N storefront events/s, default 200; --customers N
+// members seeded, default 20,000; --workers N `kizuna worker` processes on PostgreSQL, default 2)
 // (--postgres-url URL: the server to create a scratch database on; --cpu-prof DIR: profile the server;
 // --only NAME: run one measurement, e.g. events-single).
 // Prints a table of results with the machine they ran on; with --json the last line printed is one
@@ -17,9 +19,11 @@ import { benchDelivery } from "./delivery.js";
 import { type BenchResult, benchImportOrders, benchIngest, type IngestOptions } from "./ingest.js";
 import { benchRecommend } from "./recommend.js";
 import { benchScenarios } from "./scenarios.js";
+import { benchSoak } from "./soak.js";
+import { printSoakSummary, type SoakResult } from "./soak-report.js";
 
 const DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
-const BENCHMARKS = ["ingest", "scenarios", "delivery", "analytics", "recommend"] as const;
+const BENCHMARKS = ["ingest", "scenarios", "delivery", "analytics", "recommend", "soak"] as const;
 
 interface Args {
   benchmark: (typeof BENCHMARKS)[number];
@@ -32,6 +36,8 @@ interface Args {
   runs: number;
   claim: number;
   workers: number;
+  /** Set when --workers was given (the soak defaults to 2, the others to 3). */
+  workersGiven: boolean;
   messages: number;
   connections: number;
   /** SMTP sender threads (default: the adapter's own, one per two cores). */
@@ -39,18 +45,23 @@ interface Args {
   batch: number;
   /** Set when --messages was given (analytics defaults to 3 per customer, delivery to 20,000). */
   messagesGiven: boolean;
+  /** Set when --customers was given (analytics defaults to 1,000,000, the soak to 20,000). */
+  customersGiven: boolean;
   customers: number;
   orders?: number;
   events?: number;
   reseed: boolean;
+  /** soak: how long, and storefront events per second. */
+  minutes: number;
+  rate: number;
 }
 
 function usage(problem: string): never {
   console.error(`${problem}
-usage: npm run bench -- ingest|scenarios|delivery|analytics|recommend [--json] [--engine sqlite|postgres|both] [--seconds N]
+usage: npm run bench -- ingest|scenarios|delivery|analytics|recommend|soak [--json] [--engine sqlite|postgres|both] [--seconds N]
          [--postgres-url URL] [--cpu-prof DIR] [--only NAME] [--runs N] [--claim N] [--workers N]
          [--messages N] [--connections N] [--send-threads N] [--batch N]
-         [--customers N] [--orders N] [--events N] [--reseed]`);
+         [--customers N] [--orders N] [--events N] [--reseed] [--minutes N] [--rate N]`);
   process.exit(2);
 }
 
@@ -64,12 +75,16 @@ function parseArgs(argv: string[]): Args {
     runs: 1_000_000,
     claim: 1_000,
     workers: 3,
+    workersGiven: false,
     messages: 20_000,
     connections: 8,
     batch: 500,
     messagesGiven: false,
     customers: 1_000_000,
+    customersGiven: false,
     reseed: false,
+    minutes: 30,
+    rate: 200,
   };
   const rest = [...argv];
   const name = rest.shift();
@@ -95,6 +110,7 @@ function parseArgs(argv: string[]): Args {
       if (!(Number.isInteger(args.runs) && args.runs >= 1000)) usage("--runs: a whole number, at least 1000");
     } else if (flag === "--workers") {
       args.workers = Number(value());
+      args.workersGiven = true;
       if (!(Number.isInteger(args.workers) && args.workers >= 1 && args.workers <= 8))
         usage("--workers: 1 to 8");
     } else if (flag === "--claim") {
@@ -120,6 +136,7 @@ function parseArgs(argv: string[]): Args {
         usage("--batch: 1 to 10000");
     } else if (flag === "--customers") {
       args.customers = Number(value());
+      args.customersGiven = true;
       if (!(Number.isInteger(args.customers) && args.customers >= 1000 && args.customers <= 100_000_000))
         usage("--customers: a whole number, 1000 to 100,000,000");
     } else if (flag === "--orders") {
@@ -130,6 +147,14 @@ function parseArgs(argv: string[]): Args {
       args.events = Number(value());
       if (!(Number.isInteger(args.events) && args.events >= 1000))
         usage("--events: a whole number, at least 1000");
+    } else if (flag === "--minutes") {
+      args.minutes = Number(value());
+      if (!(Number.isInteger(args.minutes) && args.minutes >= 1 && args.minutes <= 240))
+        usage("--minutes: a whole number, 1 to 240");
+    } else if (flag === "--rate") {
+      args.rate = Number(value());
+      if (!(Number.isInteger(args.rate) && args.rate >= 10 && args.rate <= 10_000))
+        usage("--rate: storefront events per second, a whole number, 10 to 10000");
     } else if (flag === "--reseed") args.reseed = true;
     else usage(`unknown option ${flag}`);
   }
@@ -203,6 +228,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   if (args.benchmark === "analytics" || args.benchmark === "recommend")
     return analytics(args, log, loadBefore);
+  if (args.benchmark === "soak") return soak(args, log, loadBefore);
   const results: BenchResult[] = [];
   for (const engine of args.engines) {
     if (args.benchmark === "delivery") {
@@ -278,6 +304,38 @@ async function analytics(args: Args, log: (line: string) => void, loadBefore: nu
   if (args.json) {
     console.log(JSON.stringify({ machine: info, results: results.filter((r) => r.seconds !== undefined) }));
   }
+}
+
+async function soak(args: Args, log: (line: string) => void, loadBefore: number): Promise<void> {
+  // Ctrl-C ends the run and reports what it has (children stopped, scratch database dropped); a second
+  // one exits at once.
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    log("interrupted: stopping and reporting…");
+    interrupt.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const results: SoakResult[] = [];
+  for (const engine of args.engines) {
+    if (interrupt.signal.aborted) break;
+    results.push(
+      await benchSoak(engine, {
+        postgresUrl: args.postgresUrl,
+        minutes: args.minutes,
+        rate: args.rate,
+        customers: args.customersGiven ? args.customers : 20_000,
+        workers: args.workersGiven ? args.workers : 2,
+        signal: interrupt.signal,
+        log,
+      }),
+    );
+  }
+  const info = machine(loadBefore);
+  log("");
+  printSoakSummary(results, info, log);
+  if (args.json) console.log(JSON.stringify({ machine: info, results }));
 }
 
 // Exits when done: a kept handle (a seeded database's background checkpointer, say) must not leave a

@@ -26,8 +26,8 @@ export interface SeedOptions {
   ratePerSecond?: number;
 }
 
-const LAST_NAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"];
-const FIRST_NAMES = ["陽菜", "結衣", "蓮", "大翔", "葵", "湊", "凛", "陽翔", "芽依", "悠真"];
+export const LAST_NAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"];
+export const FIRST_NAMES = ["陽菜", "結衣", "蓮", "大翔", "葵", "湊", "凛", "陽翔", "芽依", "悠真"];
 
 export async function seedOutbox(db: Db, clock: Clock, options: SeedOptions): Promise<{ shopId: number }> {
   const { shop } = await createShop(db, clock, { name: "きずな茶房" });
@@ -73,48 +73,7 @@ export async function seedOutbox(db: Db, clock: Clock, options: SeedOptions): Pr
   const CHUNK = 5_000;
   for (let start = 0; start < options.messages; start += CHUNK) {
     const n = Math.min(CHUNK, options.messages - start);
-    const customers = await bulkInsert<{ id: number }>(
-      db,
-      "customers",
-      [
-        ["shop_id", "bigint"],
-        ["external_id", "text"],
-        ["email", "text"],
-        ["last_name", "text"],
-        ["first_name", "text"],
-        ["attributes", "jsonb"],
-        ["created_at", "timestamptz"],
-        ["updated_at", "timestamptz"],
-      ],
-      Array.from({ length: n }, (_, k) => {
-        const i = start + k;
-        return [
-          shopId,
-          `M${i}`,
-          `member${i}@example.jp`,
-          LAST_NAMES[i % 10],
-          FIRST_NAMES[(i >> 3) % 10],
-          "{}",
-          now,
-          now,
-        ];
-      }),
-      { returning: ["id"] },
-    );
-    const ids = customers.rows.map((r) => Number(r.id));
-    await bulkInsert(
-      db,
-      "consents",
-      [
-        ["shop_id", "bigint"],
-        ["customer_id", "bigint"],
-        ["channel", "text"],
-        ["granted", "integer"],
-        ["source", "text"],
-        ["updated_at", "timestamptz"],
-      ],
-      ids.map((id) => [shopId, id, "email", 1, "seed", now]),
-    );
+    const ids = await insertMembers(db, shopId, start, n, now);
     const expiresAt = toIso(clock.now().getTime() + 30 * 86_400_000);
     await bulkInsert(
       db,
@@ -148,4 +107,60 @@ export async function seedOutbox(db: Db, clock: Clock, options: SeedOptions): Pr
     );
   }
   return { shopId };
+}
+
+/**
+ * Members M<start> … M<start+n-1> (member<i>@example.jp, Japanese names) who agreed to email, written
+ * in one statement each for profiles and consents; returns their ids in order. Also seeds the soak.
+ */
+export async function insertMembers(
+  db: Db,
+  shopId: number,
+  start: number,
+  n: number,
+  now: string,
+): Promise<number[]> {
+  const customers = await bulkInsert<{ id: number }>(
+    db,
+    "customers",
+    [
+      ["shop_id", "bigint"],
+      ["external_id", "text"],
+      ["email", "text"],
+      ["last_name", "text"],
+      ["first_name", "text"],
+      ["attributes", "jsonb"],
+      ["created_at", "timestamptz"],
+      ["updated_at", "timestamptz"],
+    ],
+    Array.from({ length: n }, (_, k) => {
+      const i = start + k;
+      return [
+        shopId,
+        `M${i}`,
+        `member${i}@example.jp`,
+        LAST_NAMES[i % 10],
+        FIRST_NAMES[(i >> 3) % 10],
+        "{}",
+        now,
+        now,
+      ];
+    }),
+    { returning: ["id"] },
+  );
+  const ids = customers.rows.map((r) => Number(r.id));
+  await bulkInsert(
+    db,
+    "consents",
+    [
+      ["shop_id", "bigint"],
+      ["customer_id", "bigint"],
+      ["channel", "text"],
+      ["granted", "integer"],
+      ["source", "text"],
+      ["updated_at", "timestamptz"],
+    ],
+    ids.map((id) => [shopId, id, "email", 1, "seed", now]),
+  );
+  return ids;
 }
