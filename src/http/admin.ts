@@ -8,8 +8,12 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { RoutePlugin } from "./context.js";
 
-/** dist/web, seen from dist/src/http (the built server) or from src/http (tests run the sources). */
+/**
+ * dist/web, seen from dist/src/http (the built server) or from src/http (tests run the sources);
+ * KIZUNA_ADMIN_DIR serves another build of web/ (a customised admin, or a test's own build).
+ */
 export function adminDirectory(): string {
+  if (process.env.KIZUNA_ADMIN_DIR) return resolve(process.env.KIZUNA_ADMIN_DIR);
   const here = dirname(fileURLToPath(import.meta.url));
   const built = here.includes(`${sep}dist${sep}src${sep}`);
   return resolve(here, built ? "../../web" : "../../dist/web");

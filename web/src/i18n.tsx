@@ -57,6 +57,14 @@ const ja = {
   confirmRevoke: "このキーを無効にしますか？このキーを使う連携は止まります。",
   confirmRemove: "このメンバーをショップから外しますか？",
   notAllowed: "この画面を開く権限がありません。",
+  dashboard: "ダッシュボード",
+  customers: "顧客",
+  segments: "セグメント",
+  scenarios: "シナリオ",
+  templates: "テンプレート",
+  campaigns: "キャンペーン",
+  save: "保存",
+  cancel: "キャンセル",
 };
 
 type Dictionary = typeof ja;
@@ -116,6 +124,14 @@ const en: Dictionary = {
   confirmRevoke: "Revoke this key? Integrations using it will stop.",
   confirmRemove: "Take this member off the shop?",
   notAllowed: "Your role cannot open this page.",
+  dashboard: "Dashboard",
+  customers: "Customers",
+  segments: "Segments",
+  scenarios: "Scenarios",
+  templates: "Templates",
+  campaigns: "Campaigns",
+  save: "Save",
+  cancel: "Cancel",
 };
 
 export type Language = "ja" | "en";
@@ -156,6 +172,15 @@ export function useI18n(): I18n {
   const value = useContext(I18nContext);
   if (!value) throw new Error("useI18n outside I18nProvider");
   return value;
+}
+
+/**
+ * A page's own words: each page keeps its dictionaries next to its code (the same keys in both
+ * languages, which the type checks), so pages grow without one shared file in everyone's way.
+ */
+export function usePageText<D extends Record<string, string>>(dictionaries: Record<Language, D>) {
+  const { language } = useI18n();
+  return (key: keyof D): string => dictionaries[language][key];
 }
 
 /** A UTC timestamp as the shop's local date and time, in the admin's language. */

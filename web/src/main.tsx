@@ -6,9 +6,14 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { I18nProvider, useI18n } from "./i18n";
 import { ApiKeys } from "./pages/ApiKeys";
 import { AuditLog } from "./pages/AuditLog";
+import { Campaigns } from "./pages/Campaigns";
+import { Customers } from "./pages/Customers";
 import { Home } from "./pages/Home";
 import { Members } from "./pages/Members";
+import { Scenarios } from "./pages/Scenarios";
+import { Segments } from "./pages/Segments";
 import { SignIn } from "./pages/SignIn";
+import { Templates } from "./pages/Templates";
 import { SessionProvider, useSession } from "./session";
 import { Shell } from "./shell";
 import "./styles.css";
@@ -17,6 +22,13 @@ function OwnersOnly({ children }: { children: ReactElement }) {
   const { shop } = useSession();
   const { t } = useI18n();
   return shop?.role === "owner" ? children : <p role="alert">{t("notAllowed")}</p>;
+}
+
+/** Customers' personal data: owners and marketers (an analyst reads reports only). */
+function PersonalDataOnly({ children }: { children: ReactElement }) {
+  const { shop } = useSession();
+  const { t } = useI18n();
+  return shop && shop.role !== "analyst" ? children : <p role="alert">{t("notAllowed")}</p>;
 }
 
 function App() {
@@ -28,6 +40,18 @@ function App() {
     <Shell>
       <Routes>
         <Route path="/" element={<Home />} />
+        <Route
+          path="/customers/*"
+          element={
+            <PersonalDataOnly>
+              <Customers />
+            </PersonalDataOnly>
+          }
+        />
+        <Route path="/segments/*" element={<Segments />} />
+        <Route path="/scenarios/*" element={<Scenarios />} />
+        <Route path="/templates/*" element={<Templates />} />
+        <Route path="/campaigns/*" element={<Campaigns />} />
         <Route
           path="/settings/members"
           element={

@@ -70,3 +70,9 @@ export function useSession(): SessionState {
   if (!value) throw new Error("useSession outside SessionProvider");
   return value;
 }
+
+/** Whether the signed-in role may change definitions (an analyst reads them only). */
+export function useCanEdit(): boolean {
+  const { shop } = useSession();
+  return shop !== null && shop.role !== "analyst";
+}

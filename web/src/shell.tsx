@@ -21,6 +21,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const { me, shop, chooseShop, signOut } = useSession();
   const owner = shop?.role === "owner";
+  const analyst = shop?.role === "analyst";
   return (
     <div className="shell">
       <header>
@@ -50,6 +51,11 @@ export function Shell({ children }: { children: ReactNode }) {
         <NavLink to="/" end>
           {t("home")}
         </NavLink>
+        {!analyst && <NavLink to="/customers">{t("customers")}</NavLink>}
+        <NavLink to="/segments">{t("segments")}</NavLink>
+        <NavLink to="/scenarios">{t("scenarios")}</NavLink>
+        <NavLink to="/templates">{t("templates")}</NavLink>
+        <NavLink to="/campaigns">{t("campaigns")}</NavLink>
         {owner && <NavLink to="/settings/members">{t("members")}</NavLink>}
         {owner && <NavLink to="/settings/api-keys">{t("apiKeys")}</NavLink>}
         {owner && <NavLink to="/settings/audit-log">{t("auditLog")}</NavLink>}
