@@ -1,4 +1,4 @@
-// A SQLite database its user may read but not write: the file and its folder owned by someone else, or
+// A database its user may read but not write. On SQLite: the file and its folder owned by someone else, or
 // the file alone write-protected in a folder the user may write. Commands that write (an import, the
 // worker) stop at once with one line that names the database and says it is read-only, no stack
 // trace; commands that only read still work; the data is as it was. (Root writes to any file whatever
@@ -7,9 +7,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDb, parseDatabaseUrl } from "../../src/db/index.js";
 import { runCli } from "../support/cli.js";
-import { testEngine } from "../support/db.js";
+import { countRows, createTestDb, type TestDb, testEngine } from "../support/db.js";
 import { isRoot, runKizunaAs, STACK_LINE } from "./support.js";
 
 function customersCsv(prefix: string, n: number): string {
@@ -111,5 +113,62 @@ describe.skipIf(testEngine() !== "sqlite")("a read-only SQLite database", () => 
 
     expect(contents()).toEqual(before);
     expect(before.integrity).toBe("ok");
+  });
+});
+
+// The same on PostgreSQL: a login whose transactions are read-only (as on a standby, or with
+// default_transaction_read_only), over a database that holds a shop and its customers.
+describe.skipIf(testEngine() !== "postgres")("a read-only PostgreSQL database", () => {
+  let t: TestDb;
+  let dir: string;
+  let role: string;
+  let readOnlyEnv: Record<string, string>;
+  let newCustomers: string;
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    dir = mkdtempSync(join(tmpdir(), "kizuna-ro-"));
+    writeFileSync(join(dir, "first.csv"), customersCsv("A", 3));
+    newCustomers = join(dir, "new.csv");
+    writeFileSync(newCustomers, customersCsv("N", 20));
+    expect((await runCli(["shop", "create", "きずな茶房"], t.env)).code).toBe(0);
+    const imported = await runCli(["import", "customers", join(dir, "first.csv")], t.env);
+    expect(imported.code, imported.stderr).toBe(0);
+    const schema = /search_path%3D(t_[0-9a-f]+)/.exec(t.url)?.[1];
+    if (!schema) throw new Error(`no schema in ${t.url}`);
+    role = `ro_${schema}`;
+    await sql.raw(`CREATE ROLE ${role} LOGIN`).execute(t.db);
+    await sql.raw(`ALTER ROLE ${role} SET default_transaction_read_only = on`).execute(t.db);
+    await sql.raw(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`).execute(t.db);
+    await sql.raw(`GRANT ALL ON ALL TABLES IN SCHEMA ${schema} TO ${role}`).execute(t.db);
+    readOnlyEnv = { DATABASE_URL: t.url.replace("postgres://postgres@", `postgres://${role}@`) };
+  }, 60_000);
+  afterAll(async () => {
+    await t?.cleanup();
+    if (role) {
+      const admin = openDb(parseDatabaseUrl(process.env.DATABASE_URL ?? ""));
+      await sql.raw(`DROP ROLE IF EXISTS ${role}`).execute(admin);
+      await admin.destroy();
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses an import and the worker with one line naming the database, and changes nothing", async () => {
+    const customersBefore = await countRows(t.db, "customers");
+    const consentsBefore = await countRows(t.db, "consents");
+    const line =
+      /^error: the database postgres:\/\/127\.0\.0\.1:5432\/test is read-only \(25006: (cannot execute [A-Z ]+ in a read-only transaction|the server accepts reads only \(a standby, or default_transaction_read_only\))\); the user running kizuna needs write access to it\n$/;
+
+    const imported = await runCli(["import", "customers", newCustomers], readOnlyEnv);
+    expect(imported.code).not.toBe(0);
+    expect(imported.stderr).toMatch(line);
+    expect(imported.stderr).not.toMatch(STACK_LINE);
+
+    const worker = await runCli(["worker", "--interval", "1"], readOnlyEnv);
+    expect(worker.code).not.toBe(0);
+    expect(worker.stderr).toMatch(line);
+
+    expect(await countRows(t.db, "customers")).toBe(customersBefore);
+    expect(await countRows(t.db, "consents")).toBe(consentsBefore);
   });
 });
