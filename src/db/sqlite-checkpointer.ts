@@ -92,6 +92,9 @@ export function startCheckpointer(file: string, everyMs = CHECKPOINT_EVERY_MS): 
     },
     next: () => new Promise((resolve) => waiters.push(resolve)),
     async stop() {
+      // Held again while the final checkpoint runs: unreferenced, a process with nothing else left to do
+      // would end under the await below (exit 13, a top-level await that never settled).
+      worker.ref();
       worker.postMessage("stop");
       await exited;
     },

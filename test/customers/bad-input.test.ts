@@ -120,7 +120,11 @@ describe("bad requests to the customer API", () => {
   });
 
   it("answers an unknown route in the same shape", async () => {
-    const res = await t.app.inject({ method: "DELETE", url: "/v1/customers/KNOWN", headers: t.secret });
+    const res = await t.app.inject({
+      method: "PATCH",
+      url: "/v1/customers/KNOWN/nothing-here",
+      headers: t.secret,
+    });
     expect(failure(res, 404).code).toBe("not_found");
   });
 

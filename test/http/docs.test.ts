@@ -31,7 +31,8 @@ describe("HTTP: API documentation", () => {
     );
     expect(doc.paths["/healthz"]).toBeUndefined();
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
-    expect(doc.security).toEqual([{ apiKey: [] }]);
+    expect(doc.security).toEqual([{ apiKey: [] }, { session: [] }]);
+    expect(doc.components.securitySchemes.session).toMatchObject({ type: "apiKey", in: "cookie" });
   });
 
   it("documents request bodies, parameters and responses from the zod schemas", async () => {

@@ -138,6 +138,8 @@ export class SmtpThreadPool {
       this.slots.map(async (thread) => {
         if (!thread) return;
         const exited = new Promise<void>((resolve) => thread.worker.once("exit", () => resolve()));
+        // Held while it finishes: a process with nothing else to do must not end under this await.
+        thread.worker.ref();
         thread.worker.postMessage({ kind: "close" });
         await exited;
       }),
