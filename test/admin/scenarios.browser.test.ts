@@ -1,0 +1,162 @@
+// The Scenarios page in a real browser: a marketer (in Japanese, the default) finds cart abandonment in
+// the library gallery, switches it on with one click, sees it running, pauses and resumes it, and opens
+// its flow with the counts of a real run; an analyst reads the same page without any switch; at 375 px
+// nothing scrolls sideways. The API is asked each time whether it agrees with what the page shows.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drainJobs } from "../../src/worker/index.js";
+import {
+  type AdminBrowser,
+  browserTitle,
+  hasChromium,
+  sidewaysOverflow,
+  startAdminBrowser,
+} from "./support.js";
+
+const CART = "cart-abandonment";
+const MINUTE = 60_000;
+
+describe.skipIf(!hasChromium)(browserTitle("the Scenarios page in a real browser"), () => {
+  let a: AdminBrowser;
+
+  beforeAll(async () => {
+    a = await startAdminBrowser();
+  });
+  afterAll(async () => a?.close());
+
+  async function apiScenario(key: string) {
+    const res = await a.t.app.inject({ method: "GET", url: "/v1/scenarios", headers: a.t.secret });
+    expect(res.statusCode).toBe(200);
+    const list = res.json() as {
+      scenarios: Array<{ key: string; status: string; libraryKey: string | null }>;
+    };
+    return list.scenarios.find((s) => s.key === key);
+  }
+
+  const card = () => a.page.locator(`li.scenario-card[data-key="${CART}"]`);
+  const row = () => a.page.locator(`tr[data-key="${CART}"]`);
+
+  it("shows a marketer the library gallery in Japanese", async () => {
+    await a.signIn("marketer", { language: "ja" });
+    await a.page.getByRole("link", { name: "シナリオ" }).click();
+    await expect
+      .poll(() => a.page.getByRole("heading", { name: "すぐに使えるシナリオ" }).isVisible())
+      .toBe(true);
+    const gallery = a.page.getByRole("list", { name: "すぐに使えるシナリオ" });
+    // Every library scenario has a card: the gallery is the API's library, not a copy.
+    const library = (
+      await a.t.app.inject({ method: "GET", url: "/v1/scenario-library", headers: a.t.secret })
+    ).json() as { scenarios: Array<{ key: string }> };
+    expect(library.scenarios.length).toBeGreaterThan(5);
+    expect(await gallery.locator("li.scenario-card").count()).toBe(library.scenarios.length);
+    expect(await card().getByRole("heading").textContent()).toContain("カゴ落ち");
+    expect(await card().textContent()).toContain("期待できる効果");
+    await expect.poll(() => a.page.getByText("まだシナリオはありません").isVisible()).toBe(true);
+    expect(await apiScenario(CART)).toBeUndefined();
+    await a.shot("scenarios-gallery");
+  });
+
+  it("switches cart abandonment on with one click, and the API agrees it is active", async () => {
+    await card()
+      .getByRole("button", { name: /^オンにする/ })
+      .click();
+    await expect.poll(() => card().getByTestId(`library-state-${CART}`).textContent()).toContain("配信中");
+    expect(await card().getByRole("button").count()).toBe(0);
+    await expect.poll(() => row().locator("[data-status]").getAttribute("data-status")).toBe("active");
+    expect(await row().textContent()).toContain("カゴ落ちリマインド");
+    expect(await apiScenario(CART)).toMatchObject({ status: "active", libraryKey: CART });
+    await a.shot("scenarios-enabled");
+  });
+
+  it("pauses and resumes it", async () => {
+    await row()
+      .getByRole("button", { name: /^一時停止/ })
+      .click();
+    await expect.poll(() => row().locator("[data-status]").getAttribute("data-status")).toBe("paused");
+    expect((await apiScenario(CART))?.status).toBe("paused");
+    // A paused library scenario is not shown as running on its card.
+    expect(await card().getByTestId(`library-state-${CART}`).textContent()).toContain("一時停止中");
+
+    await row().getByRole("button", { name: /^再開/ }).click();
+    await expect.poll(() => row().locator("[data-status]").getAttribute("data-status")).toBe("active");
+    expect((await apiScenario(CART))?.status).toBe("active");
+  });
+
+  it("opens its flow, with the counts of a real run", async () => {
+    // A member adds to the cart and an hour passes: the 1-hour wait is done and the first reminder is due.
+    const customer = await a.t.app.inject({
+      method: "POST",
+      url: "/v1/customers",
+      headers: a.t.secret,
+      payload: { externalId: "aoi", email: "aoi@example.jp" },
+    });
+    expect(customer.statusCode, customer.body).toBe(200);
+    const consent = await a.t.app.inject({
+      method: "POST",
+      url: "/v1/customers/aoi/consents",
+      headers: a.t.secret,
+      payload: { consents: { email: true } },
+    });
+    expect(consent.statusCode, consent.body).toBe(200);
+    const events = await a.t.app.inject({
+      method: "POST",
+      url: "/v1/events",
+      headers: a.t.public,
+      payload: { events: [{ type: "cart_add", customerId: "aoi", sku: "MATCHA-100" }] },
+    });
+    expect(events.statusCode, events.body).toBe(200);
+    for (const step of [MINUTE, 61 * MINUTE, MINUTE]) {
+      a.t.clock.advance(step);
+      await drainJobs(a.t.ctx.db, a.t.clock);
+    }
+    const detail = (
+      await a.t.app.inject({ method: "GET", url: `/v1/scenarios/${CART}`, headers: a.t.secret })
+    ).json() as { steps: Array<{ stepId: string; entered: number; sent: number }> };
+    const waitStats = detail.steps.find((s) => s.stepId === "wait-1h");
+    const reminderStats = detail.steps.find((s) => s.stepId === "reminder-1h");
+    expect(waitStats?.entered).toBe(1);
+
+    await row().getByRole("link").click();
+    await expect.poll(() => a.page.getByRole("heading", { level: 1 }).textContent()).toContain("カゴ落ち");
+    const flow = a.page.getByRole("list", { name: "フロー" });
+    // Trigger first, then the steps in the order a run meets them, then the exit goals.
+    const headings = await flow.locator(":scope > li > h3").allTextContents();
+    expect(headings[0]).toBe("開始のきっかけ");
+    expect(headings.slice(1, 4)).toEqual(["待つ wait-1h", "メッセージを送る reminder-1h", "待つ wait-24h"]);
+    expect(headings.at(-1)).toBe("途中で終了する条件");
+    expect(await flow.locator(':scope > li[data-step="coupon"]').textContent()).toContain("10% 引き");
+    const count = (step: string, name: string) =>
+      flow.locator(`li[data-step="${step}"] [data-count="${name}"]`).textContent();
+    expect(await count("wait-1h", "entered")).toBe("1");
+    expect(await count("reminder-1h", "sent")).toBe(String(reminderStats?.sent));
+    expect(await count("wait-24h", "entered")).toBe("0");
+    expect(await a.page.getByText("版: v1").isVisible()).toBe(true);
+    await a.shot("scenarios-flow");
+  });
+
+  it("fits a 375 px phone without sideways scrolling, on the list and the flow", async () => {
+    await a.page.setViewportSize({ width: 375, height: 800 });
+    expect(await sidewaysOverflow(a.page)).toBeLessThanOrEqual(0);
+    await a.shot("scenarios-flow-375");
+    await a.page.getByRole("link", { name: /シナリオ一覧へ/ }).click();
+    await expect.poll(() => card().isVisible()).toBe(true);
+    expect(await sidewaysOverflow(a.page)).toBeLessThanOrEqual(0);
+    await a.shot("scenarios-gallery-375");
+    await a.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it("lets an analyst read, in English, without any switch", async () => {
+    await a.signIn("analyst");
+    await a.page.getByRole("link", { name: "Scenarios" }).click();
+    await expect.poll(() => card().isVisible()).toBe(true);
+    await expect.poll(() => a.page.locator("li.scenario-card").count()).toBeGreaterThan(5);
+    expect(await card().getByTestId(`library-state-${CART}`).textContent()).toContain("Running");
+    expect(await a.page.getByRole("button", { name: /^Switch on/ }).count()).toBe(0);
+    expect(await a.page.locator("li.scenario-card button").count()).toBe(0);
+    expect(await row().getByRole("button").count()).toBe(0);
+    expect(await a.page.getByText("Your role reads only").isVisible()).toBe(true);
+    await row().getByRole("link").click();
+    await expect.poll(() => a.page.getByRole("list", { name: "Flow" }).isVisible()).toBe(true);
+    expect(await a.page.getByRole("button", { name: /Pause|Resume/ }).count()).toBe(0);
+    await a.shot("scenarios-flow-analyst");
+  });
+});
