@@ -12,6 +12,7 @@ import { loadShopForMessages, saveShopProfile, shopProfileSchema } from "../shop
 import { getChannelSettings, resumeChannel, saveChannelSettings, testChannel } from "./channels/settings.js";
 import { sendRates } from "./deliverability.js";
 import { messageHistory } from "./history.js";
+import { templatePreviewRoutes } from "./template-preview-routes.js";
 import { saveTemplate } from "./templates.js";
 
 const channelParams = z.object({ channel: z.enum(CHANNELS) });
@@ -49,6 +50,7 @@ export const messagingRoutes: RoutePlugin = async (instance, { ctx }) => {
   const app = (instance as FastifyInstance).withTypeProvider<ZodTypeProvider>();
   const { db, clock, secret } = ctx;
   const tags = ["channels"];
+  await instance.register(templatePreviewRoutes, { ctx });
 
   app.get(
     "/channels",

@@ -579,6 +579,31 @@ const ROUTES: Record<string, RouteCase> = {
       },
     ],
   },
+  "GET /v1/templates/:key/:channel/:locale": {
+    auth: "secret",
+    probes: (a) => [
+      {
+        outcome: "not-found",
+        url: `/v1/templates/${a.template.key}/${a.template.channel}/${a.template.locale}`,
+      },
+    ],
+  },
+  "POST /v1/templates/preview": {
+    auth: "secret",
+    // A's customer is not B's to render a draft for.
+    probes: (a) => [
+      {
+        outcome: "not-found",
+        url: "/v1/templates/preview",
+        payload: {
+          channel: "email",
+          subject: "B's",
+          body: "<p>{{ customer.lastName }}</p>",
+          customer: a.customer.externalId,
+        },
+      },
+    ],
+  },
   "GET /v1/deliverability": {
     auth: "secret",
     probes: () => [{ outcome: "no-leak", url: "/v1/deliverability?days=365" }],
