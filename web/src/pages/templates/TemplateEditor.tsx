@@ -49,7 +49,6 @@ const ja = {
   rendered: "プレビュー時",
   draft: "下書き",
   readOnly: "閲覧のみの権限です。",
-  testSend: "テスト送信: 送信するルートがまだありません（/v1/channels/:channel/test は接続確認のみ）。",
   previewFrame: "メールのプレビュー",
 };
 const en: typeof ja = {
@@ -75,8 +74,6 @@ const en: typeof ja = {
   rendered: "As previewed",
   draft: "Draft",
   readOnly: "Read-only access.",
-  testSend:
-    "Send a test: there is no sending route yet (/v1/channels/:channel/test only checks the connection).",
   previewFrame: "Email preview",
 };
 
@@ -271,7 +268,6 @@ export function TemplateEditor() {
             </p>
           )}
           {canEdit && <button type="submit">{t("save")}</button>}
-          <p className="template-note">{p("testSend")}</p>
         </form>
 
         {canEdit && (
