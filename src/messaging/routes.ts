@@ -12,7 +12,7 @@ import { loadShopForMessages, saveShopProfile, shopProfileSchema } from "../shop
 import { getChannelSettings, resumeChannel, saveChannelSettings, testChannel } from "./channels/settings.js";
 import { sendRates } from "./deliverability.js";
 import { messageHistory } from "./history.js";
-import { templatePreviewRoutes } from "./template-preview-routes.js";
+import { templatePreviewRoutes, templateSource } from "./template-preview-routes.js";
 import { saveTemplate } from "./templates.js";
 
 const channelParams = z.object({ channel: z.enum(CHANNELS) });
@@ -35,16 +35,8 @@ const templateBody = z.object({
   preheader: z.string().max(500).nullish(),
   body: z.string().min(1).max(500_000),
 });
-const templateView = z.object({
-  key: z.string(),
-  channel: z.enum(CHANNELS),
-  locale: z.string(),
-  messageClass: z.enum(["promotional", "transactional"]),
-  subject: z.string().nullable(),
-  preheader: z.string().nullable(),
-  body: z.string(),
-  updatedAt: z.string(),
-});
+// A template as the API shows it: the one schema, shared with the preview routes' GET of one template.
+const templateView = templateSource;
 
 export const messagingRoutes: RoutePlugin = async (instance, { ctx }) => {
   const app = (instance as FastifyInstance).withTypeProvider<ZodTypeProvider>();

@@ -41,7 +41,7 @@ const previewView = z.object({
     .nullable(),
 });
 
-const templateSource = z.object({
+export const templateSource = z.object({
   key: z.string(),
   channel: z.enum(CHANNELS),
   locale: z.string(),
