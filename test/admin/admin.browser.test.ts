@@ -3,11 +3,12 @@
 // password then signs in), issues and revokes an API key, and signs out; at 375 px nothing overflows.
 // A screenshot of each page goes to test-results/admin/.
 import { existsSync, mkdirSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember } from "../../src/accounts/users.js";
 import { adminDirectory } from "../../src/http/admin.js";
 import { createTestApp, type TestApp } from "../support/app.js";
+import { launchChromium } from "./support.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -37,19 +38,7 @@ describe.skipIf(!hasChromium)(title, () => {
       password: PASSWORD,
     });
     base = await t.app.listen({ host: "127.0.0.1", port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
   });

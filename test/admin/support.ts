@@ -41,19 +41,7 @@ export async function startAdminBrowser(): Promise<AdminBrowser> {
   mkdirSync(SHOTS, { recursive: true });
   const t = await createTestApp(new Date().toISOString());
   const base = await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const added = new Set<string>();
@@ -96,6 +84,23 @@ export async function startAdminBrowser(): Promise<AdminBrowser> {
       await t.close();
     },
   };
+}
+
+/** Debian's Chromium, headless, with the flags this closed network needs (no background connections). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
 }
 
 /** How far the page scrolls sideways at the current viewport (0 or less: it fits). */
