@@ -63,6 +63,9 @@ const ja = {
   scenarios: "シナリオ",
   templates: "テンプレート",
   campaigns: "キャンペーン",
+  analytics: "分析",
+  channels: "チャネル",
+  guardrails: "配信ルール",
   save: "保存",
   cancel: "キャンセル",
 };
@@ -130,6 +133,9 @@ const en: Dictionary = {
   scenarios: "Scenarios",
   templates: "Templates",
   campaigns: "Campaigns",
+  analytics: "Analytics",
+  channels: "Channels",
+  guardrails: "Guardrails",
   save: "Save",
   cancel: "Cancel",
 };

@@ -4,10 +4,13 @@ import { type ReactElement, StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { I18nProvider, useI18n } from "./i18n";
+import { Analytics } from "./pages/Analytics";
 import { ApiKeys } from "./pages/ApiKeys";
 import { AuditLog } from "./pages/AuditLog";
 import { Campaigns } from "./pages/Campaigns";
+import { Channels } from "./pages/Channels";
 import { Customers } from "./pages/Customers";
+import { Guardrails } from "./pages/Guardrails";
 import { Home } from "./pages/Home";
 import { Members } from "./pages/Members";
 import { Scenarios } from "./pages/Scenarios";
@@ -52,6 +55,9 @@ function App() {
         <Route path="/scenarios/*" element={<Scenarios />} />
         <Route path="/templates/*" element={<Templates />} />
         <Route path="/campaigns/*" element={<Campaigns />} />
+        <Route path="/analytics/*" element={<Analytics />} />
+        <Route path="/settings/channels" element={<Channels />} />
+        <Route path="/settings/guardrails" element={<Guardrails />} />
         <Route
           path="/settings/members"
           element={

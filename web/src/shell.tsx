@@ -56,6 +56,9 @@ export function Shell({ children }: { children: ReactNode }) {
         <NavLink to="/scenarios">{t("scenarios")}</NavLink>
         <NavLink to="/templates">{t("templates")}</NavLink>
         <NavLink to="/campaigns">{t("campaigns")}</NavLink>
+        <NavLink to="/analytics">{t("analytics")}</NavLink>
+        <NavLink to="/settings/channels">{t("channels")}</NavLink>
+        <NavLink to="/settings/guardrails">{t("guardrails")}</NavLink>
         {owner && <NavLink to="/settings/members">{t("members")}</NavLink>}
         {owner && <NavLink to="/settings/api-keys">{t("apiKeys")}</NavLink>}
         {owner && <NavLink to="/settings/audit-log">{t("auditLog")}</NavLink>}

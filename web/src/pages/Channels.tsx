@@ -1,0 +1,11 @@
+// Placeholder until the page is built: the route and the navigation entry are in place.
+import { useI18n } from "../i18n";
+
+export function Channels() {
+  const { t } = useI18n();
+  return (
+    <section>
+      <h1>{t("channels")}</h1>
+    </section>
+  );
+}
