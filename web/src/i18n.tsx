@@ -199,11 +199,21 @@ export function formatDateTime(iso: string | null, timeZone: string, language: L
   }).format(new Date(iso));
 }
 
-/** Integer minor units as the shop's currency (¥1,280; $12.80). */
-export function formatMoney(minor: number, currency: string, language: Language): string {
+/** Minor units in one major unit of a currency: 1 for yen, 100 for dollars. */
+export function minorUnitsPerMajor(currency: string): number {
   const digits =
     new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 0;
+  return 10 ** digits;
+}
+
+/** Integer minor units as the shop's currency (¥1,280; $12.80). */
+export function formatMoney(minor: number, currency: string, language: Language): string {
   return new Intl.NumberFormat(language === "ja" ? "ja-JP" : "en-US", { style: "currency", currency }).format(
-    minor / 10 ** digits,
+    minor / minorUnitsPerMajor(currency),
   );
+}
+
+/** A count with the language's digit grouping (12,345). */
+export function formatNumber(value: number, language: Language): string {
+  return new Intl.NumberFormat(language === "ja" ? "ja-JP" : "en-US").format(value);
 }
