@@ -29,6 +29,7 @@ import { orderRoutes } from "../orders/routes.js";
 import { privacyRoutes } from "../privacy/routes.js";
 import { recommendationRoutes } from "../recommend/routes.js";
 import { scenarioRoutes } from "../scenarios/routes.js";
+import { scenarioVersionRoutes } from "../scenarios/version-routes.js";
 import { segmentRoutes } from "../segments/routes.js";
 import { adminRoutes, isAdminPage, sendAdminIndex } from "./admin.js";
 import { registerAuth } from "./auth.js";
@@ -120,6 +121,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(orderRoutes, { ctx, prefix: "/v1" });
   await app.register(eventRoutes, { ctx, prefix: "/v1" });
   await app.register(scenarioRoutes, { ctx, prefix: "/v1" });
+  await app.register(scenarioVersionRoutes, { ctx, prefix: "/v1" });
   await app.register(segmentRoutes, { ctx, prefix: "/v1" });
   await app.register(analyticsRoutes, { ctx, prefix: "/v1" });
   await app.register(campaignRoutes, { ctx, prefix: "/v1" });

@@ -1,7 +1,7 @@
 // The Scenarios page in a real browser: a marketer (in Japanese, the default) finds cart abandonment in
 // the library gallery, switches it on with one click, sees it running, pauses and resumes it, and opens
-// its flow with the counts of a real run; an analyst reads the same page without any switch; at 375 px
-// nothing scrolls sideways. The API is asked each time whether it agrees with what the page shows.
+// its flow with the counts of a real run, and goes back to an earlier version; an analyst reads the same
+// page without any switch; at 375 px nothing scrolls sideways. The API is asked each time whether it agrees with what the page shows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainJobs } from "../../src/worker/index.js";
 import {
@@ -131,6 +131,36 @@ describe.skipIf(!hasChromium)(browserTitle("the Scenarios page in a real browser
     expect(await count("wait-24h", "entered")).toBe("0");
     expect(await a.page.getByText("版: v1").isVisible()).toBe(true);
     await a.shot("scenarios-flow");
+  });
+
+  it("keeps every version, with who entered on each, and goes back to an earlier one", async () => {
+    const before = (
+      await a.t.app.inject({ method: "GET", url: `/v1/scenarios/${CART}`, headers: a.t.secret })
+    ).json() as { name: string; definition: Record<string, unknown> };
+    const edited = await a.t.app.inject({
+      method: "PUT",
+      url: `/v1/scenarios/${CART}`,
+      headers: a.t.secret,
+      payload: { definition: { ...before.definition, name: "カゴ落ち（試験版）" } },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    await a.page.reload();
+    const version = (n: number) => a.page.getByTestId(`version-${n}`);
+    await expect.poll(() => version(2).textContent()).toContain("現在の版");
+    expect(await version(2).textContent()).toContain("カゴ落ち（試験版）");
+    // aoi entered on version 1; nobody yet on version 2.
+    expect(await version(1).locator("td").nth(3).textContent()).toBe("1");
+    expect(await version(2).locator("td").nth(3).textContent()).toBe("0");
+
+    a.page.once("dialog", (dialog) => void dialog.accept());
+    await version(1).getByRole("button", { name: "この版に戻す" }).click();
+    await expect.poll(() => version(3).textContent()).toContain("現在の版");
+    await expect.poll(() => a.page.getByRole("heading", { level: 1 }).textContent()).toBe(before.name);
+    const after = (
+      await a.t.app.inject({ method: "GET", url: `/v1/scenarios/${CART}`, headers: a.t.secret })
+    ).json();
+    expect(after).toMatchObject({ version: 3, name: before.name, definition: before.definition });
+    await a.shot("scenarios-versions");
   });
 
   it("fits a 375 px phone without sideways scrolling, on the list and the flow", async () => {

@@ -404,6 +404,21 @@ const ROUTES: Record<string, RouteCase> = {
       },
     ],
   },
+  // Scenario versions (the admin's scenario history).
+  "GET /v1/scenarios/:key/versions": {
+    auth: "secret",
+    probes: (a) => [{ outcome: "not-found", url: `/v1/scenarios/${a.scenario}/versions` }],
+  },
+  "GET /v1/scenarios/:key/versions/:version": {
+    auth: "secret",
+    probes: (a) => [{ outcome: "not-found", url: `/v1/scenarios/${a.scenario}/versions/1` }],
+  },
+  "POST /v1/scenarios/:key/versions/:version/restore": {
+    auth: "secret",
+    probes: (a) => [
+      { outcome: "not-found", url: `/v1/scenarios/${a.scenario}/versions/1/restore`, payload: {} },
+    ],
+  },
   "GET /v1/segments": { auth: "secret", probes: () => [{ outcome: "no-leak", url: "/v1/segments" }] },
   "POST /v1/segments/preview": {
     auth: "secret",

@@ -6,6 +6,7 @@ import { api } from "../../api";
 import { formatDateTime, formatMoney, useI18n, usePageText } from "../../i18n";
 import { useCanEdit, useSession } from "../../session";
 import { useLoad } from "../../useLoad";
+import { ScenarioVersions } from "./ScenarioVersions";
 import { type ScenarioSummary, StatusBadge } from "./StatusBadge";
 import { type FlowStep, StepCard, type StepStats } from "./StepCard";
 
@@ -207,6 +208,7 @@ export function ScenarioFlow() {
             </li>
           </ol>
           <p className="scenarios-note">{p("countsNote")}</p>
+          <ScenarioVersions scenarioKey={data.key} onRestored={reload} />
         </>
       )}
     </section>
