@@ -1,45 +1,15 @@
-// The template editor's API beyond the list and the save: one template's source to edit, and a preview: a draft (not yet saved) rendered for one real customer of the caller's
-// shop, with the same compiler, scope and sandboxed Liquid the delivery worker uses. Nothing is queued or
-// recorded: links stay as written (no click tokens, no open pixel, no short links), and the unsubscribe
-// and preference links are inert placeholders, so a click in the preview counts for nobody.
+// The template editor's API beyond the list and the save: one template's source to edit, a preview of a
+// draft (not yet saved) rendered for one real customer of the caller's shop (draft-render.ts), and a
+// test send of that draft to the marketer's own address (test-send.ts).
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { NotFoundError } from "../core/errors.js";
-import { CHANNELS, type Message } from "../db/index.js";
+import { CHANNELS } from "../db/index.js";
 import { shopIdOf } from "../http/auth.js";
 import type { RoutePlugin } from "../http/context.js";
-import { loadShopForMessages } from "../shops/profile.js";
-import { smsSegments } from "./channels/sms/segments.js";
-import { compileTemplate, htmlLiquid, textLiquid } from "./render/compile.js";
-import { renderBounded } from "./render/sandbox.js";
-import { buildScopes } from "./render/scope.js";
-import { validateTemplate } from "./templates.js";
-
-const previewBody = z.object({
-  channel: z.enum(CHANNELS),
-  locale: z.enum(["ja", "en"]).optional(),
-  messageClass: z.enum(["promotional", "transactional"]).default("transactional"),
-  subject: z.string().max(500).nullish(),
-  preheader: z.string().max(500).nullish(),
-  body: z.string().min(1).max(500_000),
-  customer: z.string().min(1).max(256).describe("The customer's external id"),
-});
-
-const previewView = z.object({
-  subject: z.string().nullable(),
-  preheader: z.string().nullable(),
-  html: z.string().nullable(),
-  text: z.string(),
-  sms: z
-    .object({
-      encoding: z.enum(["gsm7", "ucs2"]),
-      length: z.number(),
-      segments: z.number(),
-      perSegment: z.number(),
-    })
-    .nullable(),
-});
+import { draftInputSchema, renderDraft, renderedDraftSchema } from "./draft-render.js";
+import { sendTest, TEST_SEND_CHANNELS, testSendSchema } from "./test-send.js";
 
 export const templateSource = z.object({
   key: z.string(),
@@ -52,47 +22,9 @@ export const templateSource = z.object({
   updatedAt: z.string(),
 });
 
-/** A message as the renderer's scope builder sees one, for a customer with no event behind it. */
-function draftMessage(
-  shopId: number,
-  customerId: number,
-  input: z.infer<typeof previewBody>,
-  now: string,
-): Message {
-  return {
-    id: 0,
-    shop_id: shopId,
-    customer_id: customerId,
-    channel: input.channel,
-    template_key: "preview",
-    message_class: input.messageClass,
-    status: "queued",
-    status_reason: null,
-    idempotency_key: "preview",
-    scenario_id: null,
-    scenario_version: null,
-    run_id: null,
-    step_id: null,
-    campaign_id: null,
-    variant: null,
-    payload: "{}",
-    queued_at: now,
-    sent_at: null,
-    opened_at: null,
-    clicked_at: null,
-    updated_at: now,
-    due_at: null,
-    attempts: 0,
-    address: null,
-    provider_id: null,
-    delivered_at: null,
-    converted_at: null,
-  } as Message;
-}
-
 export const templatePreviewRoutes: RoutePlugin = async (instance, { ctx }) => {
   const app = (instance as FastifyInstance).withTypeProvider<ZodTypeProvider>();
-  const { db, clock } = ctx;
+  const { db, clock, secret } = ctx;
   const base = (ctx.publicUrl ?? "").replace(/\/+$/, "");
 
   app.get(
@@ -144,69 +76,33 @@ export const templatePreviewRoutes: RoutePlugin = async (instance, { ctx }) => {
         description:
           "Checked like a save (unknown variables, Liquid and MJML errors, each with its field); links are " +
           "not tracked. SMS answers carry the segment count.",
-        body: previewBody,
-        response: { 200: previewView },
+        body: draftInputSchema,
+        response: { 200: renderedDraftSchema },
       },
     },
-    async (request) => {
-      const shopId = shopIdOf(request);
-      const input = request.body;
-      const shop = await loadShopForMessages(db, shopId);
-      if (!shop) throw new NotFoundError("shop");
-      const customer = await db
-        .selectFrom("customers")
-        .select("id")
-        .where("shop_id", "=", shopId)
-        .where("external_id", "=", input.customer)
-        .executeTakeFirst();
-      if (!customer) throw new NotFoundError(`customer ${input.customer}`);
-      // The compliance checks are the save's business: a draft without its opt-out link still previews.
-      await validateTemplate({
-        ...input,
-        key: "preview",
-        locale: input.locale ?? shop.locale,
-        messageClass: "transactional",
-      });
-      const compiled = await compileTemplate({
-        channel: input.channel,
-        subject: input.subject ?? null,
-        body: input.body,
-      });
-      const now = clock.now();
-      const message = draftMessage(shopId, customer.id, input, now.toISOString());
-      const uses = new Set(compiled.variables);
-      const scopes = await buildScopes(
-        db,
-        shop,
-        input.locale ?? shop.locale,
-        [message],
-        { cart: uses.has("cart"), recommendations: uses.has("recommendations") },
-        now,
-      );
-      const scope = {
-        ...scopes.get(0),
-        unsubscribeUrl: `${base}/u/preview`,
-        preferencesUrl: `${base}/p/preview`,
-        confirmUrl: `${base}/c/preview`,
-      };
-      const preheader = input.preheader
-        ? renderBounded(textLiquid, textLiquid.parse(input.preheader), scope)
-        : null;
-      if (compiled.kind === "email") {
-        const html = renderBounded(htmlLiquid, compiled.html, scope);
-        const text = renderBounded(textLiquid, compiled.text, scope).replace(/\n{3,}/g, "\n\n");
-        const subject = renderBounded(textLiquid, compiled.subject, scope).replace(/\s+/g, " ").trim();
-        return { subject, preheader, html, text, sms: null };
-      }
-      const text = renderBounded(textLiquid, compiled.body, scope).trim();
-      const subject = compiled.title ? renderBounded(textLiquid, compiled.title, scope) : null;
-      return {
-        subject,
-        preheader,
-        html: null,
-        text,
-        sms: input.channel === "sms" ? smsSegments(text) : null,
-      };
+    async (request) => renderDraft(db, clock, base, shopIdOf(request), request.body),
+  );
+
+  app.post(
+    "/templates/test-send",
+    {
+      config: { auth: "secret" },
+      schema: {
+        tags: ["templates"],
+        summary: "Send a draft, rendered for one customer, to your own address through the shop's provider",
+        description:
+          `Channels: ${TEST_SEND_CHANNELS.join(", ")}. Marked as a test in the subject or text; nothing is ` +
+          "queued or counted and links are not tracked. `status` is the provider's answer.",
+        body: testSendSchema,
+        response: {
+          200: z.object({
+            status: z.enum(["sent", "deferred", "failed"]),
+            reason: z.string().optional(),
+            subject: z.string().nullable(),
+          }),
+        },
+      },
     },
+    async (request) => sendTest(db, clock, secret, base, shopIdOf(request), request.body),
   );
 };

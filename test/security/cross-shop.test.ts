@@ -619,6 +619,22 @@ const ROUTES: Record<string, RouteCase> = {
       },
     ],
   },
+  // A test send renders for a customer first: A's customer is not found for B, and nothing is sent.
+  "POST /v1/templates/test-send": {
+    auth: "secret",
+    probes: (a) => [
+      {
+        outcome: "not-found",
+        url: "/v1/templates/test-send",
+        payload: {
+          channel: "email",
+          body: "<p>{{ customer.lastName }}</p>",
+          customer: a.customer.externalId,
+          to: "b@example.com",
+        },
+      },
+    ],
+  },
   "GET /v1/deliverability": {
     auth: "secret",
     probes: () => [{ outcome: "no-leak", url: "/v1/deliverability?days=365" }],
