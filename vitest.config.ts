@@ -8,5 +8,8 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A poll waits for what a page or a worker does; on a loaded 2-core machine (CI runs files in
+    // parallel, browsers among them) a second is too little, while a real failure still fails.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -8,6 +8,7 @@ import type { Clock } from "../core/clock.js";
 import { NotFoundError } from "../core/errors.js";
 import { CHANNELS, type Db, type Message } from "../db/index.js";
 import { loadShopForMessages } from "../shops/profile.js";
+import { lineMessages } from "./channels/line/flex.js";
 import { smsSegments } from "./channels/sms/segments.js";
 import { compileTemplate, htmlLiquid, textLiquid } from "./render/compile.js";
 import { renderBounded } from "./render/sandbox.js";
@@ -37,6 +38,10 @@ export const renderedDraftSchema = z.object({
       perSegment: z.number(),
     })
     .nullable(),
+  line: z
+    .array(z.record(z.string(), z.unknown()))
+    .nullable()
+    .describe("LINE: the message objects as sent (text, then a Flex carousel of recommended products)"),
 });
 
 export type DraftInput = z.infer<typeof draftInputSchema>;
@@ -129,7 +134,7 @@ export async function renderDraft(
     const html = renderBounded(htmlLiquid, compiled.html, scope);
     const text = renderBounded(textLiquid, compiled.text, scope).replace(/\n{3,}/g, "\n\n");
     const subject = renderBounded(textLiquid, compiled.subject, scope).replace(/\s+/g, " ").trim();
-    return { subject, preheader, html, text, sms: null };
+    return { subject, preheader, html, text, sms: null, line: null };
   }
   const text = renderBounded(textLiquid, compiled.body, scope).trim();
   const subject = compiled.title ? renderBounded(textLiquid, compiled.title, scope) : null;
@@ -139,5 +144,20 @@ export async function renderDraft(
     html: null,
     text,
     sms: input.channel === "sms" ? smsSegments(text) : null,
+    line:
+      input.channel === "line"
+        ? draftLineMessages(text, (scope as Record<string, unknown>).recommendations)
+        : null,
   };
+}
+
+/** What the worker would send on LINE: the text and, when the template recommends products, their cards. */
+function draftLineMessages(text: string, recommendations: unknown): Array<Record<string, unknown>> {
+  const products = ((recommendations as Array<Record<string, string>> | undefined) ?? []).map((p) => ({
+    name: p.name,
+    price: p.price,
+    url: p.url,
+    imageUrl: p.imageUrl,
+  }));
+  return lineMessages(text, products, text.slice(0, 400)) as unknown as Array<Record<string, unknown>>;
 }

@@ -63,7 +63,7 @@ export async function sendTest(
     channel === "email"
       ? { kind: "email", subject: subject ?? mark.trim(), html: draft.html ?? "", text: draft.text }
       : channel === "line"
-        ? { kind: "line", messages: [{ type: "text", text: `${mark}${draft.text}` }] }
+        ? { kind: "line", messages: markFirstText(draft.line ?? [{ type: "text", text: draft.text }], mark) }
         : { kind: "text", text: `${mark}${draft.text}` };
 
   const settings = provider.settingsSchema.parse(stored.settings);
@@ -84,4 +84,14 @@ export async function sendTest(
   } finally {
     await adapter.close();
   }
+}
+
+/** The test mark goes in front of the first text message; cards stay as customers will see them. */
+function markFirstText(
+  messages: Array<Record<string, unknown>>,
+  mark: string,
+): Array<Record<string, unknown>> {
+  return messages.map((m, i) =>
+    i === 0 && m.type === "text" ? { ...m, text: `${mark}${String(m.text)}` } : m,
+  );
 }

@@ -5,6 +5,8 @@
 // counts 71 Japanese characters as two segments; an analyst only reads. Nothing overflows at 375 px.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { saveChannelSettings } from "../../src/messaging/channels/settings.js";
+import { type SmtpSink, startSmtpSink } from "../support/smtp.js";
 import {
   type AdminBrowser,
   browserTitle,
@@ -21,6 +23,7 @@ const NAMED_BODY =
 describe.skipIf(!hasChromium)(browserTitle("the Templates page in a real browser"), () => {
   let admin: AdminBrowser;
   let page: Page;
+  let sink: SmtpSink;
 
   const storedBody = async (key: string, channel: "email" | "sms") =>
     (
@@ -64,16 +67,73 @@ describe.skipIf(!hasChromium)(browserTitle("the Templates page in a real browser
       payload: { messageClass: "transactional", body: "お知らせ" },
     });
     expect(sms.statusCode).toBe(200);
+    // Email goes to a real SMTP server, for the test send.
+    sink = await startSmtpSink();
+    await saveChannelSettings(
+      admin.t.ctx.db,
+      admin.t.clock,
+      admin.t.ctx.secret,
+      admin.t.shop.shop.id,
+      "email",
+      {
+        provider: "smtp",
+        settings: {
+          host: "127.0.0.1",
+          port: sink.port,
+          fromAddress: "news@shop.example.jp",
+          fromName: "きずな茶房",
+        },
+        secrets: {},
+      },
+    );
+    // A LINE template that recommends products, and a best seller to recommend.
+    const line = await app.inject({
+      method: "PUT",
+      url: "/v1/templates/news/line/ja",
+      headers,
+      payload: { messageClass: "transactional", body: "{{ customer.lastName }}様へのおすすめ" },
+    });
+    expect(line.statusCode, line.body).toBe(200);
+    const product = await app.inject({
+      method: "POST",
+      url: "/v1/products",
+      headers,
+      payload: {
+        sku: "TEA-1",
+        name: "煎茶 100g",
+        price: 1200,
+        url: "https://shop.example.jp/p/tea-1",
+        imageUrl: "https://shop.example.jp/i/tea-1.jpg",
+      },
+    });
+    expect(product.statusCode, product.body).toBeLessThan(300);
+    await app.inject({ method: "POST", url: "/v1/customers", headers, payload: { externalId: "c-other" } });
+    const order = await app.inject({
+      method: "POST",
+      url: "/v1/orders",
+      headers,
+      payload: {
+        externalId: "O-1",
+        customerId: "c-other",
+        orderedAt: new Date().toISOString(),
+        items: [{ sku: "TEA-1", quantity: 1, unitPrice: 1200 }],
+      },
+    });
+    expect(order.statusCode, order.body).toBe(200);
   });
-  afterAll(() => admin?.close());
+  afterAll(async () => {
+    await admin?.close();
+    await sink?.close();
+  });
 
   it("lists the shop's templates by key, channel and language", async () => {
     await admin.signIn("marketer");
     await page.getByRole("link", { name: "Templates" }).first().click();
     const rows = page.locator(".templates tbody tr");
-    await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.nth(0).innerText()).toMatch(/reminder\s+sms\s+ja/);
-    expect(await rows.nth(1).innerText()).toMatch(/welcome\s+email\s+ja/);
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.nth(0).innerText()).toMatch(/news\s+line\s+ja/);
+    expect(await rows.nth(1).innerText()).toMatch(/reminder\s+sms\s+ja/);
+    expect(await rows.nth(2).innerText()).toMatch(/welcome\s+email\s+ja/);
     await admin.shot("templates-list");
   });
 
@@ -123,6 +183,63 @@ describe.skipIf(!hasChromium)(browserTitle("the Templates page in a real browser
       .toBe("Saved.");
     expect(await storedBody("welcome", "email")).toBe(NAMED_BODY);
     expect(await issues.count()).toBe(0);
+  });
+
+  it("sends a test of the draft to the marketer's own address, refusing a wrong one beside the field", async () => {
+    await page.getByLabel("Preview for customer (external id)").fill("c-yamada");
+    const to = page.getByLabel("Send to (email address)");
+    await expect.poll(() => to.inputValue()).toBe("marketer@shop.example");
+    await to.fill("not an address");
+    await page.getByRole("button", { name: "Send a test" }).click();
+    await expect
+      .poll(() =>
+        page
+          .locator("#test-send-to-issues")
+          .innerText()
+          .catch(() => ""),
+      )
+      .toMatch(/email address/);
+    expect(await to.getAttribute("aria-invalid")).toBe("true");
+    expect(sink.received).toHaveLength(0);
+
+    await to.fill("marketer@shop.example");
+    await page.getByRole("button", { name: "Send a test" }).click();
+    await expect
+      .poll(() =>
+        page
+          .locator(".template-test-send [role=status]")
+          .innerText()
+          .catch(() => ""),
+      )
+      .toBe("Sent: marketer@shop.example");
+    await sink.waitFor(1);
+    const mail = await sink.received[0].parse();
+    expect(sink.received[0].envelopeTo).toEqual(["marketer@shop.example"]);
+    expect(mail.subject).toBe("[テスト] ようこそ");
+    expect(mail.html).toContain("山田 花子様");
+    await admin.shot("templates-test-send");
+  });
+
+  it("previews a LINE draft as the chat shows it: text, then product cards", async () => {
+    await page.getByRole("link", { name: "All templates" }).click();
+    await page.getByRole("link", { name: "news" }).click();
+    const body = page.locator("textarea.template-body");
+    await expect.poll(() => body.inputValue()).toBe("{{ customer.lastName }}様へのおすすめ");
+    await body.fill("{{ customer.lastName }}様へのおすすめ{{ recommendations.size }}点");
+    await page.getByLabel("Preview for customer (external id)").fill("c-yamada");
+    await expect
+      .poll(() =>
+        page
+          .getByTestId("preview-text")
+          .innerText()
+          .catch(() => ""),
+      )
+      .toBe("山田様へのおすすめ1点");
+    const card = page.getByTestId("line-card");
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.innerText()).toContain("煎茶 100g");
+    expect(await card.locator("img").getAttribute("src")).toBe("https://shop.example.jp/i/tea-1.jpg");
+    await admin.shot("templates-line");
   });
 
   it("counts an SMS of 71 Japanese characters as two segments", async () => {

@@ -59,6 +59,58 @@ describe("POST /v1/templates/preview", () => {
     expect(single.json().sms.segments).toBe(1);
   });
 
+  it("shows a LINE draft as LINE gets it: the text, then a Flex carousel of recommended products", async () => {
+    const product = await t.app.inject({
+      method: "POST",
+      url: "/v1/products",
+      headers: t.secret,
+      payload: {
+        sku: "TEA-1",
+        name: "煎茶 100g",
+        price: 1200,
+        stock: 5,
+        url: "https://shop.example.jp/p/tea-1",
+        imageUrl: "https://shop.example.jp/i/tea-1.jpg",
+      },
+    });
+    expect(product.statusCode, product.body).toBeLessThan(300);
+    // Another customer's recent order makes it a best seller, what a customer with no history is shown.
+    await t.app.inject({
+      method: "POST",
+      url: "/v1/customers",
+      headers: t.secret,
+      payload: { externalId: "c-2", email: "c2@example.jp" },
+    });
+    const order = await t.app.inject({
+      method: "POST",
+      url: "/v1/orders",
+      headers: t.secret,
+      payload: {
+        externalId: "O-1",
+        customerId: "c-2",
+        orderedAt: t.clock.now().toISOString(),
+        items: [{ sku: "TEA-1", quantity: 1, unitPrice: 1200 }],
+      },
+    });
+    expect(order.statusCode, order.body).toBe(200);
+    const res = await preview({
+      channel: "line",
+      body: "{{ customer.lastName }}様へのおすすめ{{ recommendations.size }}点",
+      customer: "c-1",
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const [text, flex] = res.json().line;
+    expect(text).toEqual({ type: "text", text: "山田様へのおすすめ1点" });
+    expect(flex).toMatchObject({ type: "flex", altText: "山田様へのおすすめ1点" });
+    const bubble = flex.contents.contents[0];
+    expect(bubble.hero.url).toBe("https://shop.example.jp/i/tea-1.jpg");
+    expect(bubble.body.contents[0].text).toBe("煎茶 100g");
+    // Untracked, as every preview link is.
+    expect(bubble.footer.contents[0].action.uri).toBe("https://shop.example.jp/p/tea-1");
+    const plain = await preview({ channel: "line", body: "こんにちは", customer: "c-1" });
+    expect(plain.json().line).toEqual([{ type: "text", text: "こんにちは" }]);
+  });
+
   it("refuses an unknown variable, naming the field", async () => {
     const res = await preview({
       channel: "email",

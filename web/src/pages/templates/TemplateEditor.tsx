@@ -7,6 +7,8 @@ import { smsSegments } from "../../../../src/messaging/channels/sms/segments";
 import { ApiError, type ApiIssue, api } from "../../api";
 import { useI18n, usePageText } from "../../i18n";
 import { useCanEdit } from "../../session";
+import { LinePreview } from "./LinePreview";
+import { TEST_SEND_CHANNELS, TestSend } from "./TestSend";
 
 export const CHANNELS = ["email", "line", "sms", "push", "postal"] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -24,6 +26,7 @@ interface Preview {
   html: string | null;
   text: string;
   sms: { encoding: string; length: number; segments: number; perSegment: number } | null;
+  line: Array<Record<string, unknown>> | null;
 }
 
 const ja = {
@@ -329,7 +332,8 @@ export function TemplateEditor() {
                 </div>
               </>
             )}
-            {preview && channel !== "email" && (
+            {preview?.line && <LinePreview messages={preview.line} />}
+            {preview && channel !== "email" && !preview.line && (
               <div className={`template-bubble template-bubble-${channel}`}>
                 {preview.subject && <strong>{preview.subject}</strong>}
                 <p className="template-bubble-text" data-testid="preview-text">
@@ -342,6 +346,19 @@ export function TemplateEditor() {
                 {p("rendered")}: {p("characters")} {preview.sms.length} · {p("segments")}{" "}
                 {preview.sms.segments}
               </p>
+            )}
+            {preview && !previewError && TEST_SEND_CHANNELS.includes(channel) && (
+              <TestSend
+                draft={{
+                  channel,
+                  locale,
+                  messageClass: source.messageClass,
+                  subject: source.subject || null,
+                  preheader: source.preheader || null,
+                  body: source.body,
+                  customer: customer.trim(),
+                }}
+              />
             )}
           </div>
         )}
