@@ -9,6 +9,7 @@ import { analyticsRoutes } from "../analytics/routes.js";
 import { campaignRoutes } from "../campaigns/routes.js";
 import { catalogRoutes } from "../catalog/routes.js";
 import { customerRoutes } from "../customers/routes.js";
+import { customerTimelineRoutes } from "../customers/timeline-routes.js";
 import { eventRoutes } from "../events/routes.js";
 import { sdkRoutes } from "../events/sdk-routes.js";
 import {
@@ -115,6 +116,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(sdkRoutes, { ctx });
   await app.register(accountRoutes, { ctx, prefix: "/v1" });
   await app.register(customerRoutes, { ctx, prefix: "/v1" });
+  await app.register(customerTimelineRoutes, { ctx, prefix: "/v1" });
   await app.register(privacyRoutes, { ctx, prefix: "/v1" });
   await app.register(catalogRoutes, { ctx, prefix: "/v1" });
   await app.register(recommendationRoutes, { ctx, prefix: "/v1" });

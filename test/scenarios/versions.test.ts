@@ -29,8 +29,10 @@ describe("scenario versions", () => {
   });
   afterEach(async () => t.close());
 
-  const call = (method: "GET" | "POST" | "PUT", url: string, payload?: unknown) =>
-    t.app.inject({ method, url, headers: t.secret, ...(payload === undefined ? {} : { payload }) });
+  const call = (method: "GET" | "POST" | "PUT", url: string, payload?: Record<string, unknown>) =>
+    payload === undefined
+      ? t.app.inject({ method, url, headers: t.secret })
+      : t.app.inject({ method, url, headers: t.secret, payload });
   const favourite = async (customer: string) => {
     await sendEvents(t, [
       { type: "favourite", customerId: customer, sku: "TEA", occurredAt: t.clock.now().toISOString() },

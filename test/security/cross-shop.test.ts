@@ -252,6 +252,21 @@ const ROUTES: Record<string, RouteCase> = {
       { outcome: "no-leak", url: "/v1/customers/own-c1/recommendations?limit=30" },
     ],
   },
+  // Customers page (admin): a customer's timeline and coupons.
+  "GET /v1/customers/:externalId/timeline": {
+    auth: "secret",
+    probes: (a) => [
+      { outcome: "not-found", url: `/v1/customers/${a.customer.externalId}/timeline` },
+      { outcome: "no-leak", url: "/v1/customers/own-c1/timeline?limit=100" },
+    ],
+  },
+  "GET /v1/customers/:externalId/coupons": {
+    auth: "secret",
+    probes: (a) => [
+      { outcome: "not-found", url: `/v1/customers/${a.customer.externalId}/coupons` },
+      { outcome: "no-leak", url: "/v1/customers/own-c1/coupons" },
+    ],
+  },
   "POST /v1/customers/:id/line-link": {
     auth: "secret",
     probes: (a) => [{ outcome: "not-found", url: `/v1/customers/${a.customer.id}/line-link` }],
