@@ -32,6 +32,7 @@ import { recommendationRoutes } from "../recommend/routes.js";
 import { scenarioRoutes } from "../scenarios/routes.js";
 import { scenarioVersionRoutes } from "../scenarios/version-routes.js";
 import { segmentRoutes } from "../segments/routes.js";
+import { guardrailRoutes } from "../shops/guardrail-routes.js";
 import { adminRoutes, isAdminPage, sendAdminIndex } from "./admin.js";
 import { registerAuth } from "./auth.js";
 import type { AppContext } from "./context.js";
@@ -128,6 +129,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(analyticsRoutes, { ctx, prefix: "/v1" });
   await app.register(campaignRoutes, { ctx, prefix: "/v1" });
   await app.register(messagingRoutes, { ctx, prefix: "/v1" });
+  await app.register(guardrailRoutes, { ctx, prefix: "/v1" });
   await app.register(shopifySettingsRoutes, { ctx, prefix: "/v1" });
   await app.register(shopifyWebhookRoutes, { ctx, prefix: SHOPIFY_WEBHOOK_PATH });
   // Messaging: each plugin mounts its own paths (provider webhooks, tracking and unsubscribe pages

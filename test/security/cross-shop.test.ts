@@ -598,6 +598,21 @@ const ROUTES: Record<string, RouteCase> = {
       },
     ],
   },
+  // Settings → Guardrails page: the shop's default caps and quiet hours (src/shops/guardrail-routes.ts).
+  "GET /v1/shop/guardrails": {
+    auth: "secret",
+    probes: () => [{ outcome: "no-leak", url: "/v1/shop/guardrails" }],
+  },
+  "PUT /v1/shop/guardrails": {
+    auth: "secret",
+    probes: () => [
+      {
+        outcome: "own-write",
+        url: "/v1/shop/guardrails",
+        payload: { frequencyCaps: [{ max: 5, perDays: 1 }], quietHours: { email: null } },
+      },
+    ],
+  },
   "GET /v1/templates": { auth: "secret", probes: () => [{ outcome: "no-leak", url: "/v1/templates" }] },
   "PUT /v1/templates/:key/:channel/:locale": {
     auth: "secret",
