@@ -5,6 +5,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { accountRoutes } from "../accounts/routes.js";
+import { dashboardRoutes } from "../analytics/dashboard-routes.js";
 import { analyticsRoutes } from "../analytics/routes.js";
 import { campaignRoutes } from "../campaigns/routes.js";
 import { catalogRoutes } from "../catalog/routes.js";
@@ -127,6 +128,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(scenarioVersionRoutes, { ctx, prefix: "/v1" });
   await app.register(segmentRoutes, { ctx, prefix: "/v1" });
   await app.register(analyticsRoutes, { ctx, prefix: "/v1" });
+  await app.register(dashboardRoutes, { ctx, prefix: "/v1" });
   await app.register(campaignRoutes, { ctx, prefix: "/v1" });
   await app.register(messagingRoutes, { ctx, prefix: "/v1" });
   await app.register(guardrailRoutes, { ctx, prefix: "/v1" });

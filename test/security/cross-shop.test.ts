@@ -498,6 +498,11 @@ const ROUTES: Record<string, RouteCase> = {
       { outcome: "no-leak", url: "/v1/reports/products?format=csv" },
     ],
   },
+  // Dashboard page (web/src/pages/Home.tsx): B's figures, none of A's.
+  "GET /v1/reports/dashboard": {
+    auth: "secret",
+    probes: () => [{ outcome: "no-leak", url: "/v1/reports/dashboard" }],
+  },
   "GET /v1/ad-costs": {
     auth: "secret",
     probes: (a) => [
