@@ -2,6 +2,7 @@
 // hours per channel, in the shop's time zone. The shop sets defaults (shops.settings.guardrails), a
 // scenario may override them; transactional messages are exempt from both.
 import { anyOf, type Channel, type Db, fromJson, type NewMessage, selectIn } from "../db/index.js";
+import { type Frequency, frequencyWindowDays } from "../messaging/preferences/preferences.js";
 import type { FrequencyCap, Guardrails, ScenarioDefinition } from "./definition.js";
 
 /** What a shop gets until it says otherwise: one promotional message a day, three a week; no SMS, LINE or push at night. */
@@ -55,8 +56,16 @@ const COUNTED = ["queued", "rendering", "sending", "sent", "delivered", "deferre
  * Recent promotional messages per customer, to check caps against; messages queued in this pass are
  * added with `record` so one batch cannot exceed a cap either.
  */
+/** A cap a message breaks: one of the shop's (or the scenario's), or the customer's own choice. */
+export type BrokenCap = FrequencyCap & { customerChoice?: Frequency };
+
 export class CapLedger {
   private readonly sent = new Map<number, Array<{ channel: Channel; at: number }>>();
+  /**
+   * Customers who chose in the preference centre to hear at most weekly or monthly: one promotional
+   * message in any 7 or 30 days, on every channel together, on top of the shop's caps.
+   */
+  private readonly chosen = new Map<number, BrokenCap>();
 
   /** `pending`: messages queued earlier in the same pass, not yet written. */
   static async load(
@@ -69,7 +78,24 @@ export class CapLedger {
   ): Promise<CapLedger> {
     const ledger = new CapLedger();
     if (customerIds.length === 0) return ledger;
-    const since = new Date(now.getTime() - lookbackDays * 86_400_000).toISOString();
+    const choices = await selectIn(db, customerIds, (ids) =>
+      db
+        .selectFrom("customer_preferences")
+        .select(["customer_id", "frequency"])
+        .where("shop_id", "=", shopId)
+        .where(anyOf(db, "customer_id", ids))
+        .where("frequency", "in", ["weekly", "monthly"])
+        .execute(),
+    );
+    let lookback = lookbackDays;
+    for (const c of choices) {
+      const frequency = c.frequency as Frequency;
+      const perDays = frequencyWindowDays(frequency);
+      if (perDays === null) continue;
+      ledger.chosen.set(c.customer_id, { max: 1, perDays, customerChoice: frequency });
+      lookback = Math.max(lookback, perDays);
+    }
+    const since = new Date(now.getTime() - lookback * 86_400_000).toISOString();
     const rows = await selectIn(db, customerIds, (ids) =>
       db
         .selectFrom("messages")
@@ -98,10 +124,11 @@ export class CapLedger {
     else this.sent.set(customerId, [{ channel, at }]);
   }
 
-  /** The first cap a message on `channel` would break, or null. */
-  breaks(customerId: number, channel: Channel, now: number, caps: FrequencyCap[]): FrequencyCap | null {
+  /** The first cap a message on `channel` would break (the shop's first, then the customer's), or null. */
+  breaks(customerId: number, channel: Channel, now: number, caps: FrequencyCap[]): BrokenCap | null {
     const list = this.sent.get(customerId) ?? [];
-    for (const cap of caps) {
+    const own = this.chosen.get(customerId);
+    for (const cap of own ? [...caps, own] : caps) {
       if (cap.channel && cap.channel !== channel) continue;
       const since = now - cap.perDays * 86_400_000;
       const n = list.filter((m) => m.at > since && (!cap.channel || m.channel === cap.channel)).length;

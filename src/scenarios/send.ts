@@ -76,16 +76,10 @@ export async function sendStep(
       }
       const cap = caps!.breaks(run.row.customer_id, channel, pass.now.getTime(), guardrails.frequencyCaps);
       if (cap) {
-        const scope = cap.channel ?? "all channels";
-        queue(
-          pass,
-          run,
-          step,
-          channel,
-          "suppressed",
-          `frequency_cap:${cap.max}/${cap.perDays}d:${scope}`,
-          queueOptions,
-        );
+        const reason = cap.customerChoice
+          ? `customer_frequency:${cap.customerChoice}`
+          : `frequency_cap:${cap.max}/${cap.perDays}d:${cap.channel ?? "all channels"}`;
+        queue(pass, run, step, channel, "suppressed", reason, queueOptions);
         completeStep(pass, run, "suppressed", step.next);
         continue;
       }

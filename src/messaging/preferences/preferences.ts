@@ -1,5 +1,6 @@
 // What a customer chose in the preference centre beyond per-channel consent: the product categories
-// they want to hear about and how often. The delivery worker reads these through the helpers below.
+// they want to hear about and how often. How often is enforced with the frequency caps (the cap ledger in
+// src/scenarios/guardrails.ts reads the choice); categories are kept and shown, not yet filtered on.
 import type { Clock } from "../../core/clock.js";
 import { toIso } from "../../core/clock.js";
 import { type Db, fromJson, toJson } from "../../db/index.js";
