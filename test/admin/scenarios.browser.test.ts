@@ -1,7 +1,8 @@
 // The Scenarios page in a real browser: a marketer (in Japanese, the default) finds cart abandonment in
 // the library gallery, switches it on with one click, sees it running, pauses and resumes it, and opens
-// its flow with the counts of a real run, and goes back to an earlier version; an analyst reads the same
-// page without any switch; at 375 px nothing scrolls sideways. The API is asked each time whether it agrees with what the page shows.
+// its flow with the counts of a real run, goes back to an earlier version, tunes a wait and a coupon; an
+// analyst reads the same page without any switch; at 375 px nothing scrolls sideways. The API is asked
+// each time whether it agrees with what the page shows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainJobs } from "../../src/worker/index.js";
 import {
@@ -37,7 +38,7 @@ describe.skipIf(!hasChromium)(browserTitle("the Scenarios page in a real browser
 
   it("shows a marketer the library gallery in Japanese", async () => {
     await a.signIn("marketer", { language: "ja" });
-    await a.page.getByRole("link", { name: "シナリオ" }).click();
+    await a.page.getByRole("navigation").getByRole("link", { name: "シナリオ" }).click();
     await expect
       .poll(() => a.page.getByRole("heading", { name: "すぐに使えるシナリオ" }).isVisible())
       .toBe(true);
@@ -163,6 +164,41 @@ describe.skipIf(!hasChromium)(browserTitle("the Scenarios page in a real browser
     await a.shot("scenarios-versions");
   });
 
+  it("tunes a wait and the coupon, refusing an empty wait beside it, and saves a new version", async () => {
+    await a.page.getByRole("link", { name: "調整する" }).click();
+    const waitCard = a.page.locator('li[data-step="wait-1h"]');
+    const hours = waitCard.getByLabel("時間", { exact: true });
+    await expect.poll(() => hours.inputValue()).toBe("1");
+    await hours.fill("");
+    await a.page.getByRole("button", { name: "新しい版として保存" }).click();
+    await expect
+      .poll(() => waitCard.getByRole("alert").textContent())
+      .toContain("give days, hours or minutes");
+    expect((await apiScenario(CART))?.status).toBe("active");
+    const unchanged = (
+      await a.t.app.inject({ method: "GET", url: `/v1/scenarios/${CART}`, headers: a.t.secret })
+    ).json();
+    expect(unchanged.version).toBe(3);
+
+    await hours.fill("2");
+    await a.page
+      .locator('li[data-step="coupon"]')
+      .getByLabel(/割引（/)
+      .fill("15");
+    await a.shot("scenarios-editor");
+    // From the keyboard (a full-page screenshot just before can leave the mouse's coordinates stale).
+    await a.page.getByRole("button", { name: "新しい版として保存" }).press("Enter");
+    await expect.poll(() => a.page.getByRole("status").textContent()).toBe("新しい版を保存しました: v4");
+    const saved = (
+      await a.t.app.inject({ method: "GET", url: `/v1/scenarios/${CART}`, headers: a.t.secret })
+    ).json() as { version: number; definition: { steps: Array<Record<string, unknown>> } };
+    expect(saved.version).toBe(4);
+    const step = (id: string) => saved.definition.steps.find((s) => s.id === id);
+    expect(step("wait-1h")?.duration).toEqual({ hours: 2 });
+    expect(step("coupon")?.action).toMatchObject({ type: "issue_coupon", kind: "percent", value: 15 });
+    expect(await a.page.locator('li[data-step="coupon"]').textContent()).toContain("15% 引き");
+  }, 90_000);
+
   it("fits a 375 px phone without sideways scrolling, on the list and the flow", async () => {
     await a.page.setViewportSize({ width: 375, height: 800 });
     expect(await sidewaysOverflow(a.page)).toBeLessThanOrEqual(0);
@@ -176,7 +212,7 @@ describe.skipIf(!hasChromium)(browserTitle("the Scenarios page in a real browser
 
   it("lets an analyst read, in English, without any switch", async () => {
     await a.signIn("analyst");
-    await a.page.getByRole("link", { name: "Scenarios" }).click();
+    await a.page.getByRole("navigation").getByRole("link", { name: "Scenarios" }).click();
     await expect.poll(() => card().isVisible()).toBe(true);
     await expect.poll(() => a.page.locator("li.scenario-card").count()).toBeGreaterThan(5);
     expect(await card().getByTestId(`library-state-${CART}`).textContent()).toContain("Running");

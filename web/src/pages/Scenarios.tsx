@@ -7,6 +7,7 @@ import { formatDateTime, useI18n, usePageText } from "../i18n";
 import { useCanEdit, useSession } from "../session";
 import { useLoad } from "../useLoad";
 import "./Scenarios.css";
+import { ScenarioEditor } from "./scenarios/ScenarioEditor";
 import { ScenarioFlow } from "./scenarios/ScenarioFlow";
 import { type ScenarioSummary, StatusBadge } from "./scenarios/StatusBadge";
 
@@ -71,6 +72,7 @@ export function Scenarios() {
     <Routes>
       <Route index element={<ScenarioOverview />} />
       <Route path=":key" element={<ScenarioFlow />} />
+      <Route path=":key/edit" element={<ScenarioEditor />} />
     </Routes>
   );
 }

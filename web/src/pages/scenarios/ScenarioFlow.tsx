@@ -1,7 +1,7 @@
 // One scenario's flow (/scenarios/:key): its trigger, then each step top to bottom in the order a run
 // meets them (waits, sends, branches, exits), with the counts the server keeps per step.
 import { useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useLocation, useParams } from "react-router";
 import { api } from "../../api";
 import { formatDateTime, formatMoney, useI18n, usePageText } from "../../i18n";
 import { useCanEdit, useSession } from "../../session";
@@ -26,6 +26,8 @@ interface ScenarioDetail extends ScenarioSummary {
 
 const ja = {
   back: "シナリオ一覧へ",
+  tune: "調整する",
+  savedVersion: "新しい版を保存しました: v",
   version: "版",
   activatedAt: "開始日時",
   updatedAt: "更新日時",
@@ -53,6 +55,8 @@ const ja = {
 };
 const en: typeof ja = {
   back: "All scenarios",
+  tune: "Tune",
+  savedVersion: "Saved as a new version: v",
   version: "Version",
   activatedAt: "Started",
   updatedAt: "Updated",
@@ -110,6 +114,7 @@ export function ScenarioFlow() {
   const { shop } = useSession();
   const canEdit = useCanEdit();
   const { data, error, reload } = useLoad<ScenarioDetail>(`/v1/scenarios/${encodeURIComponent(key)}`);
+  const savedVersion = (useLocation().state as { savedVersion?: number } | null)?.savedVersion;
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const timezone = shop?.timezone ?? "Asia/Tokyo";
@@ -159,6 +164,11 @@ export function ScenarioFlow() {
             <span>
               {p("updatedAt")}: {formatDateTime(data.updatedAt, timezone, language)}
             </span>
+            {canEdit && (
+              <Link className="button" to={`/scenarios/${encodeURIComponent(data.key)}/edit`}>
+                {p("tune")}
+              </Link>
+            )}
             {canEdit && data.status === "active" && (
               <button type="button" disabled={busy} onClick={() => setStatus("paused")}>
                 {p("pause")}
@@ -170,6 +180,12 @@ export function ScenarioFlow() {
               </button>
             )}
           </div>
+          {savedVersion && (
+            <p role="status" className="notice">
+              {p("savedVersion")}
+              {savedVersion}
+            </p>
+          )}
           <dl className="scenario-totals" aria-label={p("totals")}>
             <div>
               <dt>{p("sent")}</dt>
