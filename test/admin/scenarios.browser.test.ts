@@ -186,8 +186,7 @@ describe.skipIf(!hasChromium)(browserTitle("the Scenarios page in a real browser
       .getByLabel(/割引（/)
       .fill("15");
     await a.shot("scenarios-editor");
-    // From the keyboard (a full-page screenshot just before can leave the mouse's coordinates stale).
-    await a.page.getByRole("button", { name: "新しい版として保存" }).press("Enter");
+    await a.page.getByRole("button", { name: "新しい版として保存" }).click();
     await expect.poll(() => a.page.getByRole("status").textContent()).toBe("新しい版を保存しました: v4");
     const saved = (
       await a.t.app.inject({ method: "GET", url: `/v1/scenarios/${CART}`, headers: a.t.secret })

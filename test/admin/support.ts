@@ -53,6 +53,16 @@ export async function startAdminBrowser(): Promise<AdminBrowser> {
     page,
     shot: async (name) => {
       await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+      // A full-page capture resizes the view for a moment, and in headless Chromium a click right after
+      // it can be lost (seen on the scenario editor's and the campaign form's submit buttons, far down a
+      // long page). Letting the page settle and scrolling back to the top before going on avoids it.
+      await page.evaluate(async () => {
+        const frame = () => new Promise((done) => requestAnimationFrame(done));
+        await frame();
+        window.scrollTo(0, 0);
+        await frame();
+        await frame();
+      });
     },
     async signIn(role = "owner", options = {}) {
       const email = options.email ?? `${role}@shop.example`;
