@@ -4,11 +4,12 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { CHANNELS, type Db, fromJson, toJson } from "../db/index.js";
+import { CHANNELS, type Db } from "../db/index.js";
 import { shopIdOf } from "../http/auth.js";
 import type { RoutePlugin } from "../http/context.js";
 import { frequencyCapSchema, type Guardrails, guardrailsSchema } from "../scenarios/definition.js";
 import { DEFAULT_GUARDRAILS, type EffectiveGuardrails, shopGuardrails } from "../scenarios/guardrails.js";
+import { saveShopSetting } from "./profile.js";
 
 const quietHoursView = z.object({ from: z.string(), to: z.string() }).nullable();
 const guardrailsView = z.object({
@@ -37,19 +38,7 @@ function view(rules: EffectiveGuardrails): GuardrailsView {
 
 /** Replaces the shop's guardrails in its settings document, keeping its other settings. */
 export async function saveShopGuardrails(db: Db, shopId: number, guardrails: Guardrails): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom("shops")
-      .select("settings")
-      .where("id", "=", shopId)
-      .executeTakeFirstOrThrow();
-    const settings = fromJson<Record<string, unknown>>(row.settings);
-    await trx
-      .updateTable("shops")
-      .set({ settings: toJson({ ...settings, guardrails }) })
-      .where("id", "=", shopId)
-      .execute();
-  });
+  await saveShopSetting(db, shopId, "guardrails", guardrails);
 }
 
 export const guardrailRoutes: RoutePlugin = async (instance, { ctx }) => {

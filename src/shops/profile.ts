@@ -46,6 +46,11 @@ export async function loadShopForMessages(db: Db, shopId: number): Promise<ShopF
 
 /** Saves the profile into the shop's settings document, keeping its other settings. */
 export async function saveShopProfile(db: Db, shopId: number, profile: ShopProfile): Promise<void> {
+  await saveShopSetting(db, shopId, "profile", profile);
+}
+
+/** Replaces one entry of the shop's settings document (profile, guardrails…), keeping the others. */
+export async function saveShopSetting(db: Db, shopId: number, key: string, value: unknown): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom("shops")
@@ -55,7 +60,7 @@ export async function saveShopProfile(db: Db, shopId: number, profile: ShopProfi
     const settings = fromJson<Record<string, unknown>>(row.settings);
     await trx
       .updateTable("shops")
-      .set({ settings: toJson({ ...settings, profile }) })
+      .set({ settings: toJson({ ...settings, [key]: value }) })
       .where("id", "=", shopId)
       .execute();
   });
