@@ -295,6 +295,29 @@ function NumberInput({
   );
 }
 
+/** A labelled whole-number input with the server's errors about it beneath. */
+function NumberField({
+  label,
+  id,
+  issues,
+  value,
+  onChange,
+  min,
+}: {
+  label: string;
+  id: string;
+  issues: ApiIssue[];
+  value: number | undefined;
+  onChange(value: number | undefined): void;
+  min?: number;
+}) {
+  return (
+    <Field label={label} id={id} issues={issues}>
+      <NumberInput id={id} min={min} value={value} invalid={issues.length > 0} onChange={onChange} />
+    </Field>
+  );
+}
+
 function StepFields({
   step,
   onChange,
@@ -332,14 +355,14 @@ function StepFields({
       <fieldset className="scenario-editor-duration">
         <legend>{label}</legend>
         {(["days", "hours", "minutes"] as const).map((unit) => (
-          <Field key={unit} label={p(unit)} id={id(`${field}-${unit}`)} issues={at(`${field}.${unit}`)}>
-            <NumberInput
-              id={id(`${field}-${unit}`)}
-              value={duration[unit]}
-              invalid={at(`${field}.${unit}`).length > 0}
-              onChange={(v) => set(unit, v)}
-            />
-          </Field>
+          <NumberField
+            key={unit}
+            label={p(unit)}
+            id={id(`${field}-${unit}`)}
+            issues={at(`${field}.${unit}`)}
+            value={duration[unit]}
+            onChange={(v) => set(unit, v)}
+          />
         ))}
         {issues
           .filter((i) => i.field === `${base}.${field}`)
@@ -373,52 +396,44 @@ function StepFields({
               <option value="amount">{p("amount")}</option>
             </select>
           </Field>
-          <Field
+          <NumberField
             label={`${p("couponValue")}${action.kind === "amount" ? ` (${currency})` : " (%)"}`}
             id={id("value")}
             issues={at("action.value")}
-          >
-            <NumberInput
-              id={id("value")}
-              min={1}
-              value={typeof action.value === "number" ? action.value / factor : undefined}
-              invalid={at("action.value").length > 0}
-              onChange={(v) => set({ value: v === undefined ? undefined : v * factor })}
-            />
-          </Field>
-          <Field label={p("expiresInDays")} id={id("expires")} issues={at("action.expiresInDays")}>
-            <NumberInput
-              id={id("expires")}
-              min={1}
-              value={action.expiresInDays as number | undefined}
-              invalid={at("action.expiresInDays").length > 0}
-              onChange={(v) => set({ expiresInDays: v })}
-            />
-          </Field>
+            min={1}
+            value={typeof action.value === "number" ? action.value / factor : undefined}
+            onChange={(v) => set({ value: v === undefined ? undefined : v * factor })}
+          />
+          <NumberField
+            label={p("expiresInDays")}
+            id={id("expires")}
+            issues={at("action.expiresInDays")}
+            min={1}
+            value={action.expiresInDays as number | undefined}
+            onChange={(v) => set({ expiresInDays: v })}
+          />
         </div>
       );
     }
     if (action.type === "add_points")
       return (
         <div className="scenario-editor-row">
-          <Field label={p("points")} id={id("points")} issues={at("action.points")}>
-            <NumberInput
-              id={id("points")}
-              min={1}
-              value={action.points as number | undefined}
-              invalid={at("action.points").length > 0}
-              onChange={(v) => set({ points: v })}
-            />
-          </Field>
-          <Field label={p("expiresInDays")} id={id("points-expires")} issues={at("action.expiresInDays")}>
-            <NumberInput
-              id={id("points-expires")}
-              min={1}
-              value={action.expiresInDays as number | undefined}
-              invalid={at("action.expiresInDays").length > 0}
-              onChange={(v) => set({ expiresInDays: v })}
-            />
-          </Field>
+          <NumberField
+            label={p("points")}
+            id={id("points")}
+            issues={at("action.points")}
+            min={1}
+            value={action.points as number | undefined}
+            onChange={(v) => set({ points: v })}
+          />
+          <NumberField
+            label={p("expiresInDays")}
+            id={id("points-expires")}
+            issues={at("action.expiresInDays")}
+            min={1}
+            value={action.expiresInDays as number | undefined}
+            onChange={(v) => set({ expiresInDays: v })}
+          />
         </div>
       );
   }
