@@ -1,6 +1,7 @@
 // Heatmaps: a grid of series × x cells (RFM: recency rows, frequency columns) and a table whose value
 // cells are shaded (cohorts: a row per first-order month, a column per month after it).
 import type { CSSProperties } from "react";
+import { ColumnHeads } from "./ColumnHeads";
 import { columnLabel, textValue } from "./labels";
 import {
   type ChartHint,
@@ -116,15 +117,7 @@ export function HeatTable(props: {
   return (
     <div className="table-wrap">
       <table className="analytics-table analytics-heat-table" aria-label={props.label}>
-        <thead>
-          <tr>
-            {table.columns.map((c) => (
-              <th key={c.key} scope="col" className={isNumeric(c.kind) ? "num" : undefined}>
-                {columnLabel(c, format.language)}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <ColumnHeads table={table} language={format.language} />
         <tbody>
           {table.rows.map((row, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: report rows have no id; their order is the report's.

@@ -3,6 +3,7 @@
 import { type MouseEvent, useState } from "react";
 import { usePageText } from "../../i18n";
 import { useSession } from "../../session";
+import { ColumnHeads } from "./ColumnHeads";
 import { GridHeatmap, HeatTable } from "./Heatmap";
 import { columnLabel, tableTitle, textValue } from "./labels";
 import { ReportChart } from "./ReportChart";
@@ -85,15 +86,7 @@ export function DataTable(props: { table: ReportTable; format: FormatContext; la
   return (
     <div className="table-wrap">
       <table className="analytics-table" aria-label={props.label}>
-        <thead>
-          <tr>
-            {table.columns.map((c) => (
-              <th key={c.key} scope="col" className={isNumeric(c.kind) ? "num" : undefined}>
-                {columnLabel(c, format.language)}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <ColumnHeads table={table} language={format.language} />
         <tbody>
           {table.rows.map((row, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: report rows have no id; their order is the report's.
