@@ -69,7 +69,6 @@ function mail(n: number, to = `member${n}@example.jp`): ThreadMail {
     text: `こんにちは ${n}`,
     messageId: `<m${n}@kizuna-sabo.jp>`,
     headers: { "X-Kizuna-Message": String(n) },
-    textEncoding: "base64",
     envelope: { from: "news@kizuna-sabo.jp", to },
   };
 }

@@ -122,8 +122,6 @@ class SmtpAdapter implements ChannelAdapter {
       text: content.text,
       messageId: message.headerMessageId,
       headers,
-      // Base64 is encoded natively and keeps Japanese text compact; quoted-printable would triple it.
-      textEncoding: "base64",
       envelope: {
         from: this.settings.bounceAddress
           ? verpAddress(this.settings.bounceAddress, message.id)
