@@ -1,9 +1,11 @@
 // The send step: pick the channel (the first in the step's order the customer can be reached on, with
-// consent for promotional messages), respect quiet hours (wait for the window) and frequency caps
+// consent for promotional messages, that the shop has set up; a customer reachable only on channels the
+// shop has not set up yet is queued on the first, to wait there), respect quiet hours (wait for the window) and frequency caps
 // (skip, recorded as suppressed), and queue the message in the outbox for the delivery pipeline. A
 // holdout run sends nothing: it is the control group.
 import { toIso } from "../core/clock.js";
 import { anyOf, type Channel, type NewMessage, selectIn, toJson } from "../db/index.js";
+import { channelsSetUp } from "../messaging/channels/settings.js";
 import { completeStep, holdRun, type PassContext, type WorkingRun } from "./advance.js";
 import type { Step } from "./definition.js";
 import { CapLedger, effectiveGuardrails, longestCapWindow } from "./guardrails.js";
@@ -37,6 +39,7 @@ export async function sendStep(
 
   const customerIds = [...new Set(ready.map((r) => r.row.customer_id))];
   const reach = await reachableChannels(pass.db, batch.shopId, customerIds, step.messageClass);
+  const setUp = await channelsSetUp(pass.db, batch.shopId);
   const queueOptions = { ...options, points: await currentPoints(pass, batch.shopId, customerIds) };
   const promotional = step.messageClass === "promotional";
   const guardrails = effectiveGuardrails(shop.guardrails, ready[0].definition);
@@ -62,7 +65,8 @@ export async function sendStep(
   };
 
   for (const run of ready) {
-    const channel = step.channels.find((ch) => reach.get(run.row.customer_id)?.has(ch));
+    const reachable = step.channels.filter((ch) => reach.get(run.row.customer_id)?.has(ch));
+    const channel = reachable.find((ch) => setUp.has(ch)) ?? reachable[0];
     if (!channel) {
       queue(pass, run, step, step.channels[0], "suppressed", "unreachable", queueOptions);
       completeStep(pass, run, "unreachable", step.next);

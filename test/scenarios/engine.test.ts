@@ -2,6 +2,7 @@
 // switched on, the worker run with a moved clock; then exactly the expected messages are in the outbox.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/core/errors.js";
+import { saveChannelSettings } from "../../src/messaging/channels/settings.js";
 import {
   advanceDueRuns,
   createScenario,
@@ -122,6 +123,53 @@ describe("scenario engine", () => {
     for (const l of log) byRun.set(l.run_id, [...(byRun.get(l.run_id) ?? []), l.seq]);
     for (const seqs of byRun.values()) expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     expect(byRun.size).toBe(3);
+  });
+
+  it("sends on a channel the shop has set up before one it has not, and waits on the first when none is", async () => {
+    const setUp = (channel: "email" | "line", settings: Record<string, unknown>) =>
+      saveChannelSettings(t.ctx.db, t.clock, t.ctx.secret, t.shop.shop.id, channel, {
+        provider: channel === "email" ? "smtp" : "line",
+        settings,
+        secrets: channel === "line" ? { channelAccessToken: "token", channelSecret: "secret" } : {},
+      });
+    await upsertCustomer(
+      t,
+      { externalId: "B", email: "b@example.jp", lineUserId: LINE_B },
+      { email: true, line: true },
+    );
+    await upsertCustomer(t, { externalId: "L", lineUserId: `U${"c".repeat(32)}` }, { line: true });
+    await createScenario(t.ctx.db, t.clock, t.shop.shop.id, {
+      key: "cart",
+      definition: cartScenario(),
+      activate: true,
+    });
+    // Only email is set up: B, reachable on both, gets the reminder by email rather than waiting for
+    // LINE; L can only be reached on LINE, so theirs waits there until the shop sets LINE up.
+    await setUp("email", {
+      host: "127.0.0.1",
+      port: 2525,
+      fromAddress: "news@shop.example.jp",
+      fromName: "Shop",
+    });
+    t.clock.advance(MINUTE);
+    await sendEvents(
+      t,
+      ["B", "L"].map((id) => ({ type: "cart_add", customerId: id, sku: "SKU-1", eventId: `e-${id}` })),
+    );
+    await advance(t, 10_000);
+    await advance(t, HOUR);
+    expect((await messages(t)).map((m) => [m.customer, m.channel, m.status])).toEqual([
+      ["B", "email", "queued"],
+      ["L", "line", "queued"],
+    ]);
+
+    // Once LINE is set up, the step's own order holds again: B's second reminder goes by LINE.
+    await setUp("line", {});
+    await advance(t, DAY);
+    expect((await messages(t)).slice(2).map((m) => [m.customer, m.channel, m.template])).toEqual([
+      ["B", "line", "cart.second"],
+      ["L", "line", "cart.second"],
+    ]);
   });
 
   it("does not enter the same customer again within the re-entry window, nor for events before switching on", async () => {

@@ -102,6 +102,19 @@ export async function getChannelSettings(
   };
 }
 
+/**
+ * The channels a shop can send on: those with a provider set up (paused ones included: they resume),
+ * and postal mail, which needs none (it leaves as an export for a print-and-mail vendor).
+ */
+export async function channelsSetUp(db: Db, shopId: number): Promise<Set<Channel>> {
+  const rows = await db
+    .selectFrom("channel_settings")
+    .select("channel")
+    .where("shop_id", "=", shopId)
+    .execute();
+  return new Set<Channel>(["postal", ...rows.map((r) => r.channel as Channel)]);
+}
+
 /** The settings and opened secrets an adapter is made from (the worker's view, never an API's). */
 export async function openChannelSettings(
   db: Db,
