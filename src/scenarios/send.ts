@@ -1,11 +1,13 @@
 // The send step: pick the channel (the first in the step's order the customer can be reached on, with
 // consent for promotional messages, that the shop has set up; a customer reachable only on channels the
 // shop has not set up yet is queued on the first, to wait there), respect quiet hours (wait for the window) and frequency caps
-// (skip, recorded as suppressed), and queue the message in the outbox for the delivery pipeline. A
+// (skip, recorded as suppressed), hold back a promotional message about a product outside the categories
+// the customer chose in the preference centre, and queue the message in the outbox for the delivery pipeline. A
 // holdout run sends nothing: it is the control group.
 import { toIso } from "../core/clock.js";
 import { anyOf, type Channel, type NewMessage, selectIn, toJson } from "../db/index.js";
 import { channelsSetUp } from "../messaging/channels/settings.js";
+import { categoriesAllow, chosenCategories, topLevelCategory } from "../messaging/preferences/preferences.js";
 import { completeStep, holdRun, type PassContext, type WorkingRun } from "./advance.js";
 import type { Step } from "./definition.js";
 import { CapLedger, effectiveGuardrails, longestCapWindow } from "./guardrails.js";
@@ -54,6 +56,15 @@ export async function sendStep(
       )
     : null;
 
+  const categories = promotional
+    ? await chosenCategories(pass.db, batch.shopId, customerIds)
+    : new Map<number, string[]>();
+  const productCategory = await productCategories(
+    pass,
+    batch.shopId,
+    ready.filter((r) => categories.has(r.row.customer_id)),
+  );
+
   // Quiet hours depend on the channel and the time only: worked out once per channel per batch.
   const quietByChannel = new Map<Channel, Date | null>();
   const quietEnds = (channel: Channel): Date | null => {
@@ -73,6 +84,21 @@ export async function sendStep(
       continue;
     }
     if (promotional) {
+      const chosen = categories.get(run.row.customer_id);
+      const path = productCategory.get(productOf(run) ?? -1);
+      if (chosen && path && !categoriesAllow(chosen, path)) {
+        queue(
+          pass,
+          run,
+          step,
+          channel,
+          "suppressed",
+          `customer_categories:${topLevelCategory(path)}`,
+          queueOptions,
+        );
+        completeStep(pass, run, "suppressed", step.next);
+        continue;
+      }
       const until = quietEnds(channel);
       if (until) {
         holdRun(run, until);
@@ -92,6 +118,31 @@ export async function sendStep(
     queue(pass, run, step, channel, "queued", null, queueOptions);
     completeStep(pass, run, `sent:${channel}`, step.next);
   }
+}
+
+/** The product a run's message is about (back in stock, replenishment, warranty), when it names one. */
+function productOf(run: WorkingRun): number | null {
+  const product = run.context.product as { id?: unknown } | undefined;
+  return typeof product?.id === "number" ? product.id : null;
+}
+
+/** The category paths of the products the runs are about (products without one are left out). */
+async function productCategories(
+  pass: PassContext,
+  shopId: number,
+  runs: WorkingRun[],
+): Promise<Map<number, string>> {
+  const ids = [...new Set(runs.map(productOf).filter((id): id is number => id !== null))];
+  if (ids.length === 0) return new Map();
+  const rows = await selectIn(pass.db, ids, (chunk) =>
+    pass.db
+      .selectFrom("products")
+      .select(["id", "category_path"])
+      .where("shop_id", "=", shopId)
+      .where(anyOf(pass.db, "id", chunk))
+      .execute(),
+  );
+  return new Map(rows.flatMap((r) => (r.category_path ? [[r.id, r.category_path] as const] : [])));
 }
 
 function queue(

@@ -4,6 +4,7 @@ export { CONSENT_SOURCES, type UnsubscribeSource, unsubscribe } from "./changes.
 export {
   type CustomerPreferences,
   categoriesAllow,
+  chosenCategories,
   FREQUENCIES,
   type Frequency,
   frequencyAllows,

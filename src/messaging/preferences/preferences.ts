@@ -1,9 +1,10 @@
 // What a customer chose in the preference centre beyond per-channel consent: the product categories
 // they want to hear about and how often. How often is enforced with the frequency caps (the cap ledger in
-// src/scenarios/guardrails.ts reads the choice); categories are kept and shown, not yet filtered on.
+// src/scenarios/guardrails.ts reads the choice); categories hold back a scenario's promotional message
+// about a product outside them (src/scenarios/send.ts).
 import type { Clock } from "../../core/clock.js";
 import { toIso } from "../../core/clock.js";
-import { type Db, fromJson, toJson } from "../../db/index.js";
+import { anyOf, type Db, fromJson, selectIn, toJson } from "../../db/index.js";
 
 export const FREQUENCIES = ["all", "weekly", "monthly"] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -93,6 +94,29 @@ export function categoriesAllow(chosen: readonly string[], categoryPath: string 
   if (chosen.length === 0) return true;
   const top = topLevelCategory(categoryPath);
   return top !== null && chosen.includes(top);
+}
+
+/** The categories chosen by those of the customers who chose any (the others hear about everything). */
+export async function chosenCategories(
+  db: Db,
+  shopId: number,
+  customerIds: readonly number[],
+): Promise<Map<number, string[]>> {
+  const rows = await selectIn(db, [...customerIds], (ids) =>
+    db
+      .selectFrom("customer_preferences")
+      .select(["customer_id", "categories"])
+      .where("shop_id", "=", shopId)
+      .where(anyOf(db, "customer_id", ids))
+      .execute(),
+  );
+  const chosen = new Map<number, string[]>();
+  for (const row of rows) {
+    const stored = fromJson<unknown>(row.categories);
+    const categories = Array.isArray(stored) ? stored.filter((c): c is string => typeof c === "string") : [];
+    if (categories.length > 0) chosen.set(row.customer_id, categories);
+  }
+  return chosen;
 }
 
 /** The shop's top-level product categories, the choices the preference centre offers. */
