@@ -19,10 +19,15 @@ import { shortenLinks } from "../channels/sms/index.js";
 import { type OutgoingMessage, type SendResult, sendsGroups } from "../channels/types.js";
 import { linkBuilder } from "../links.js";
 import { claimDueMessages, writeTransitions } from "../outbox.js";
-import { Renderer, type RenderHooks, type RenderOutcome } from "../render/index.js";
+import { type PreparedBatch, Renderer, type RenderHooks, type RenderOutcome } from "../render/index.js";
 import { queueRepermission, REPERMISSION_TEMPLATE, sunsetSettings, sunsetVerdicts } from "../sunset.js";
 import { AdapterPool, type LiveAdapter } from "./adapters.js";
 import { GroupCommitter, type Outcome, writeOutcomes } from "./commit.js";
+
+interface ReadyMessage {
+  message: Message;
+  out: OutgoingMessage;
+}
 
 export interface DeliveryOptions {
   /** Messages claimed at a time. */
@@ -161,37 +166,35 @@ export class DeliveryWorker {
     }
 
     candidates = await this.checkRecipients(shop, candidates, settle);
-    const addresses = new Map(candidates.map((m) => [m.id, m.address!]));
-    const rendered = await this.renderer.render(shop, candidates, now);
-    const ready: Array<{ message: Message; out: OutgoingMessage }> = [];
-    for (const m of candidates) {
-      const r = rendered.get(m.id) as RenderOutcome;
-      if (!r.ok) {
-        settle(m, "failed", r.reason);
-        continue;
-      }
-      ready.push({ message: m, out: this.outgoing(m, addresses.get(m.id)!, r, live.get(m.channel)!) });
-    }
+    const batch = await this.renderer.prepare(shop, candidates, now);
+    const ready = candidates.filter((m) => {
+      const refused = batch.refused.get(m.id);
+      if (refused) settle(m, "failed", refused.reason);
+      return !refused;
+    });
     await writeOutcomes(db, nowIso, early);
 
-    // On the wire from here: "sending" with this worker's lease, so a crash is taken over later.
+    // On the wire's doorstep from here: "sending" with this worker's lease, so a crash is taken over
+    // later. Each message is rendered when a send slot takes it, so the batch renders while it sends.
     await writeTransitions(
       db,
       nowIso,
-      ready.map(({ message, out }) => ({
+      ready.map((message) => ({
         id: message.id,
         shopId,
         status: "sending",
         reason: null,
         dueAt: toIso(now.getTime() + this.options.leaseMs),
-        address: out.address,
+        address: message.address,
         before: message,
       })),
     );
-    const byChannel = new Map<Channel, typeof ready>();
-    for (const r of ready) byChannel.set(r.message.channel, [...(byChannel.get(r.message.channel) ?? []), r]);
+    const byChannel = new Map<Channel, Message[]>();
+    for (const m of ready) byChannel.set(m.channel, [...(byChannel.get(m.channel) ?? []), m]);
     await Promise.all(
-      [...byChannel].map(([channel, items]) => this.sendThrough(shop, channel, live.get(channel)!, items)),
+      [...byChannel].map(([channel, messages]) =>
+        this.sendThrough(shop, channel, live.get(channel)!, messages, batch),
+      ),
     );
   }
 
@@ -287,14 +290,17 @@ export class DeliveryWorker {
   }
 
   /**
-   * Sends one channel's messages through its adapter: `concurrency` slots, each taking the next message
-   * when its previous result is committed, under the adapter's rate. Stops early when the channel pauses.
+   * Sends one channel's messages through its adapter: `concurrency` slots, each rendering its next
+   * message, sending it and taking another when the result is committed, under the adapter's rate.
+   * An adapter that sends groups (LINE multicast) gets the whole channel rendered first, to find the
+   * messages with the same content. Stops early when the channel pauses.
    */
   private async sendThrough(
     shop: ShopForMessages,
     channel: Channel,
     live: LiveAdapter,
-    items: Array<{ message: Message; out: OutgoingMessage }>,
+    messages: Message[],
+    batch: PreparedBatch,
   ): Promise<void> {
     const { adapter } = live;
     let next = 0;
@@ -322,19 +328,46 @@ export class DeliveryWorker {
         );
       }
     };
+    // The message ready to go, or null when it could not be rendered (recorded as failed).
+    const rendered = async (message: Message): Promise<ReadyMessage | null> => {
+      const r = await batch.renderOne(message);
+      if (r.ok) return { message, out: this.outgoing(message, message.address!, r, live) };
+      await this.committer.record({
+        id: message.id,
+        shopId: message.shop_id,
+        status: "failed",
+        reason: r.reason,
+        dueAt: null,
+        before: message,
+      });
+      return null;
+    };
 
-    const groups = sendsGroups(adapter) ? groupByContent(items, adapter.maxGroup) : items.map((i) => [i]);
+    let groups: Array<Message[] | ReadyMessage[]>;
+    if (sendsGroups(adapter)) {
+      const all: ReadyMessage[] = [];
+      for (const m of messages) {
+        const item = await rendered(m);
+        if (item) all.push(item);
+      }
+      groups = groupByContent(all, adapter.maxGroup);
+    } else groups = messages.map((m) => [m]);
+
     const slot = async () => {
       while (next < groups.length && !paused) {
         const group = groups[next++];
-        await live.bucket.take();
         if (group.length > 1 && sendsGroups(adapter)) {
-          const results = await adapter.sendGroup(group.map((g) => g.out));
-          await Promise.all(group.map((g, i) => record(g.message, g.out, results[i])));
-        } else {
-          const { message, out } = group[0];
-          await record(message, out, await adapter.send(out));
+          const items = group as ReadyMessage[];
+          await live.bucket.take();
+          const results = await adapter.sendGroup(items.map((g) => g.out));
+          await Promise.all(items.map((g, i) => record(g.message, g.out, results[i])));
+          continue;
         }
+        const only = group[0];
+        const item = "out" in only ? only : await rendered(only);
+        if (!item) continue;
+        await live.bucket.take();
+        await record(item.message, item.out, await adapter.send(item.out));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, adapter.concurrency) }, slot));
@@ -345,14 +378,17 @@ export class DeliveryWorker {
       await writeOutcomes(
         this.deps.db,
         toIso(this.deps.clock.now()),
-        unsent.map(({ message }) => ({
-          id: message.id,
-          shopId: message.shop_id,
-          status: "queued",
-          reason: "channel paused",
-          dueAt: toIso(this.deps.clock.now()),
-          before: message,
-        })),
+        unsent.map((item) => {
+          const message = "out" in item ? item.message : item;
+          return {
+            id: message.id,
+            shopId: message.shop_id,
+            status: "queued",
+            reason: "channel paused",
+            dueAt: toIso(this.deps.clock.now()),
+            before: message,
+          };
+        }),
       );
     }
   }

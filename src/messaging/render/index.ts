@@ -17,6 +17,14 @@ export type RenderOutcome =
   | { ok: true; content: RenderedContent; unsubscribeUrl: string }
   | { ok: false; reason: string };
 
+/** A batch made ready to render (see Renderer.prepare). */
+export interface PreparedBatch {
+  /** The messages that cannot be rendered, and why (no template, no sender identity…). */
+  refused: ReadonlyMap<number, RenderOutcome & { ok: false }>;
+  /** Renders one of the batch's other messages; a failure comes back as an outcome, never thrown. */
+  renderOne(m: Message): Promise<RenderOutcome>;
+}
+
 export interface RenderHooks {
   /** Shortens and tracks the links of an SMS (the SMS channel's short links). */
   smsLinks?(shopId: number, messageId: number, text: string): Promise<string>;
@@ -36,8 +44,22 @@ export class Renderer {
     private readonly hooks: RenderHooks = {},
   ) {}
 
+  /** Renders every message of the batch (see prepare). */
   async render(shop: ShopForMessages, messages: Message[], now: Date): Promise<Map<number, RenderOutcome>> {
-    const outcomes = new Map<number, RenderOutcome>();
+    const batch = await this.prepare(shop, messages, now);
+    const outcomes = new Map<number, RenderOutcome>(batch.refused);
+    for (const m of messages) if (!outcomes.has(m.id)) outcomes.set(m.id, await batch.renderOne(m));
+    return outcomes;
+  }
+
+  /**
+   * Does the batch's shared work — templates, their compiled forms, every message's scope, in a few
+   * queries — and says which messages cannot be rendered at all. Each other message is then rendered
+   * on its own with `renderOne`, when it is about to be sent, so that rendering a batch and sending it
+   * overlap.
+   */
+  async prepare(shop: ShopForMessages, messages: Message[], now: Date): Promise<PreparedBatch> {
+    const refused = new Map<number, RenderOutcome & { ok: false }>();
     const templates = await this.templatesFor(shop, messages);
     const compiled = new Map<number, CompiledTemplate>();
     const ready: Message[] = [];
@@ -45,17 +67,17 @@ export class Renderer {
     for (const m of messages) {
       const template = templates.get(`${m.template_key}:${m.channel}`);
       if (!template) {
-        outcomes.set(m.id, { ok: false, reason: `no ${m.channel} template "${m.template_key}"` });
+        refused.set(m.id, { ok: false, reason: `no ${m.channel} template "${m.template_key}"` });
         continue;
       }
       try {
         compiled.set(m.id, await this.cache.get(template));
       } catch (err) {
-        outcomes.set(m.id, { ok: false, reason: `template "${m.template_key}": ${(err as Error).message}` });
+        refused.set(m.id, { ok: false, reason: `template "${m.template_key}": ${(err as Error).message}` });
         continue;
       }
       if (m.message_class === "promotional" && m.channel === "email" && !shop.profile) {
-        outcomes.set(m.id, {
+        refused.set(m.id, {
           ok: false,
           reason: "compliance: the shop's sender identity (address, contact) is not set",
         });
@@ -69,9 +91,10 @@ export class Renderer {
       const l = locales.get(m.id)!;
       byLocale.set(l, [...(byLocale.get(l) ?? []), m]);
     }
+    const scopes = new Map<number, Record<string, unknown>>();
     for (const [locale, group] of byLocale) {
       const uses = new Set(group.flatMap((m) => compiled.get(m.id)!.variables));
-      const scopes = await buildScopes(
+      const built = await buildScopes(
         this.db,
         shop,
         locale,
@@ -80,15 +103,21 @@ export class Renderer {
         now,
         this.popular,
       );
-      for (const m of group) {
-        try {
-          outcomes.set(m.id, await this.renderOne(shop, m, compiled.get(m.id)!, scopes.get(m.id)!));
-        } catch (err) {
-          outcomes.set(m.id, { ok: false, reason: `rendering: ${(err as Error).message.split("\n")[0]}` });
-        }
-      }
+      for (const m of group) scopes.set(m.id, built.get(m.id)!);
     }
-    return outcomes;
+    return {
+      refused,
+      renderOne: async (m) => {
+        const template = compiled.get(m.id);
+        const scope = scopes.get(m.id);
+        if (!template || !scope) return refused.get(m.id) ?? { ok: false, reason: "not prepared" };
+        try {
+          return await this.renderOne(shop, m, template, scope);
+        } catch (err) {
+          return { ok: false, reason: `rendering: ${(err as Error).message.split("\n")[0]}` };
+        }
+      },
+    };
   }
 
   private async renderOne(
