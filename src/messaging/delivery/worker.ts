@@ -2,9 +2,9 @@
 // messages, checks each recipient can still be reached (consent, suppression list, an address), prepares
 // the batch's templates and scopes, then hands messages to each shop's channel adapter under that
 // adapter's rate and concurrency: each send slot renders its next message, sends it, and records the
-// result before it takes another, so one message renders while others are on the wire. Transient failures are
-// retried with exponential backoff, permanent ones for an address put it on the suppression list, and a
-// channel whose sends keep failing pauses itself and says why.
+// result before it takes another, so one message renders while others are on the wire. Transient
+// failures are retried with exponential backoff, permanent ones for an address put it on the
+// suppression list, and a channel whose sends keep failing pauses itself and says why.
 import type { Clock } from "../../core/clock.js";
 import { toIso } from "../../core/clock.js";
 import type { Channel, Db, Message } from "../../db/index.js";
