@@ -6,20 +6,9 @@ import { domainToASCII } from "node:url";
 import { simpleParser } from "mailparser";
 import * as mimeFuncs from "nodemailer/lib/mime-funcs";
 import { describe, expect, it } from "vitest";
-import {
-  buildRawMail,
-  type MimeTools,
-  type ThreadMail,
-} from "../../../src/messaging/channels/email/raw-mail.js";
+import { buildRawMail, mimeTools, type ThreadMail } from "../../../src/messaging/channels/email/raw-mail.js";
 
-const tools: MimeTools = {
-  encodeWord: mimeFuncs.encodeWord,
-  encodeWords: mimeFuncs.encodeWords,
-  quoteString: mimeFuncs.quoteString,
-  foldLines: mimeFuncs.foldLines,
-  domainToASCII,
-  randomHex: (bytes) => randomBytes(bytes).toString("hex"),
-};
+const tools = mimeTools(mimeFuncs, domainToASCII, randomBytes);
 
 function mail(overrides: Partial<ThreadMail> = {}): ThreadMail {
   return {

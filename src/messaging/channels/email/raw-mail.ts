@@ -5,8 +5,9 @@
 // bench's mail), which is a third of what a 2-core machine can spend per message at 1,667/s.
 // The header encodings (RFC 2047 words, quoting, folding) are nodemailer's own functions, handed in.
 //
-// `buildRawMail` runs inside the SMTP send threads from its source text (smtp-threads.ts embeds
-// `buildRawMail.toString()`), so its body must use nothing but its arguments and JavaScript built-ins.
+// `buildRawMail` and `mimeTools` run inside the SMTP send threads from their source text (smtp-threads.ts
+// embeds their `toString()`), so their bodies must use nothing but their arguments and JavaScript
+// built-ins.
 
 /** A message as the send threads take it, limited to what crosses a thread (plain data). */
 export interface ThreadMail {
@@ -29,6 +30,22 @@ export interface MimeTools {
   foldLines(value: string, lineLength: number): string;
   domainToASCII(domain: string): string;
   randomHex(bytes: number): string;
+}
+
+/** The tools from nodemailer's mime-funcs module, Node's `domainToASCII` and `randomBytes`. */
+export function mimeTools(
+  mimeFuncs: Pick<MimeTools, "encodeWord" | "encodeWords" | "quoteString" | "foldLines">,
+  domainToASCII: (domain: string) => string,
+  randomBytes: (size: number) => { toString(encoding: "hex"): string },
+): MimeTools {
+  return {
+    encodeWord: mimeFuncs.encodeWord,
+    encodeWords: mimeFuncs.encodeWords,
+    quoteString: mimeFuncs.quoteString,
+    foldLines: mimeFuncs.foldLines,
+    domainToASCII,
+    randomHex: (bytes) => randomBytes(bytes).toString("hex"),
+  };
 }
 
 /** The whole message, CRLF line ends, ASCII only (non-ASCII text is in encoded words or base64). */

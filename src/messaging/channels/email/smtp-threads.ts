@@ -14,7 +14,7 @@
 // from the TypeScript sources under vitest; nodemailer's modules are passed by resolved path.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { buildRawMail, type ThreadMail } from "./raw-mail.js";
+import { buildRawMail, mimeTools, type ThreadMail } from "./raw-mail.js";
 
 export type { ThreadMail } from "./raw-mail.js";
 
@@ -38,14 +38,7 @@ const SMTPPool = require(workerData.smtpPool);
 const DKIM = require(workerData.dkim);
 const mimeFuncs = require(workerData.mimeFuncs);
 const buildRawMail = (${buildRawMail.toString()});
-const tools = {
-  encodeWord: mimeFuncs.encodeWord,
-  encodeWords: mimeFuncs.encodeWords,
-  quoteString: mimeFuncs.quoteString,
-  foldLines: mimeFuncs.foldLines,
-  domainToASCII,
-  randomHex: (bytes) => randomBytes(bytes).toString("hex"),
-};
+const tools = (${mimeTools.toString()})(mimeFuncs, domainToASCII, randomBytes);
 const { dkim, ...poolOptions } = workerData.options;
 const pool = new SMTPPool(poolOptions);
 const signer = dkim ? new DKIM(dkim) : null;
