@@ -1,9 +1,9 @@
 // The send step: pick the channel (the first in the step's order the customer can be reached on, with
 // consent for promotional messages, that the shop has set up; a customer reachable only on channels the
-// shop has not set up yet is queued on the first, to wait there), respect quiet hours (wait for the window) and frequency caps
-// (skip, recorded as suppressed), hold back a promotional message about a product outside the categories
-// the customer chose in the preference centre, and queue the message in the outbox for the delivery pipeline. A
-// holdout run sends nothing: it is the control group.
+// shop has not set up yet is queued on the first, to wait there), hold back a promotional message about
+// a product outside the categories the customer chose in the preference centre, respect quiet hours
+// (wait for the window) and frequency caps (skip, recorded as suppressed), and queue the message in the
+// outbox for the delivery pipeline. A holdout run sends nothing: it is the control group.
 import { toIso } from "../core/clock.js";
 import { anyOf, type Channel, type NewMessage, selectIn, toJson } from "../db/index.js";
 import { channelsSetUp } from "../messaging/channels/settings.js";
@@ -85,7 +85,8 @@ export async function sendStep(
     }
     if (promotional) {
       const chosen = categories.get(run.row.customer_id);
-      const path = productCategory.get(productOf(run) ?? -1);
+      const productId = productOf(run);
+      const path = productId === null ? undefined : productCategory.get(productId);
       if (chosen && path && !categoriesAllow(chosen, path)) {
         queue(
           pass,

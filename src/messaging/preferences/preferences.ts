@@ -35,9 +35,8 @@ export async function getPreferences(
     .where("customer_id", "=", customerId)
     .executeTakeFirst();
   if (!row) return { ...DEFAULTS };
-  const stored = fromJson<unknown>(row.categories);
   return {
-    categories: Array.isArray(stored) ? stored.filter((c): c is string => typeof c === "string") : [],
+    categories: storedCategories(row.categories),
     // A value written by a later version that this one does not know falls back to no limit.
     frequency: isFrequency(row.frequency) ? row.frequency : "all",
     updatedAt: row.updated_at,
@@ -112,11 +111,16 @@ export async function chosenCategories(
   );
   const chosen = new Map<number, string[]>();
   for (const row of rows) {
-    const stored = fromJson<unknown>(row.categories);
-    const categories = Array.isArray(stored) ? stored.filter((c): c is string => typeof c === "string") : [];
+    const categories = storedCategories(row.categories);
     if (categories.length > 0) chosen.set(row.customer_id, categories);
   }
   return chosen;
+}
+
+/** The categories column as stored (a JSON array of names); anything else reads as none. */
+function storedCategories(column: string | null): string[] {
+  const stored = fromJson<unknown>(column);
+  return Array.isArray(stored) ? stored.filter((c): c is string => typeof c === "string") : [];
 }
 
 /** The shop's top-level product categories, the choices the preference centre offers. */
