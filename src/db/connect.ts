@@ -139,7 +139,19 @@ export function openDb(target: DbTarget, options: OpenOptions = {}): Db {
         database: withStatementCache(database, () => void checkpointer?.stop()),
       }),
     });
-    if (checkpointer) checkpointers.set(db, checkpointer);
+    if (checkpointer) {
+      checkpointers.set(db, checkpointer);
+      // Kysely's SQLite driver calls close() and does not wait on anything it returns, so the thread is
+      // stopped here first: destroy() resolves only once the thread has closed its own connection.
+      // Otherwise a short command's thread could still open the file, or recreate its -wal and -shm,
+      // after the caller believes the database closed (and is removing its directory).
+      const stopThread = checkpointer;
+      const closeConnection = db.destroy.bind(db);
+      db.destroy = async () => {
+        await stopThread.stop();
+        await closeConnection();
+      };
+    }
     return db;
   }
   const pool = new pg.Pool({

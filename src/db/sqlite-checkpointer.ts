@@ -62,6 +62,8 @@ export interface CheckpointResult {
 export interface Checkpointer {
   /** The latest checkpoint's outcome, for tests and diagnostics. */
   readonly last: CheckpointResult | null;
+  /** True once the thread has closed its connection and ended. */
+  readonly ended: boolean;
   /** Resolves after the next checkpoint round reports back. */
   next(): Promise<CheckpointResult>;
   /** Runs a final checkpoint and ends the thread. */
@@ -82,13 +84,22 @@ export function startCheckpointer(file: string, everyMs = CHECKPOINT_EVERY_MS): 
   });
   // A crashed thread leaves the writer's backstop checkpoints in charge; nothing to do but not crash.
   worker.on("error", () => {});
-  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  let ended = false;
+  const exited = new Promise<void>((resolve) =>
+    worker.once("exit", () => {
+      ended = true;
+      resolve();
+    }),
+  );
   // A checkpointer must never keep a finished process alive (a command that failed before closing its
   // database must still exit). Only after the listeners: adding a "message" listener refs the port again.
   worker.unref();
   return {
     get last() {
       return last;
+    },
+    get ended() {
+      return ended;
     },
     next: () => new Promise((resolve) => waiters.push(resolve)),
     async stop() {

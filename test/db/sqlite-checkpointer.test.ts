@@ -1,6 +1,6 @@
 // The background WAL checkpointer of the embedded SQLite database (src/db/sqlite-checkpointer.ts):
 // with it, commits leave the WAL alone and the other thread copies it back into the database file.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -51,6 +51,22 @@ sqliteOnly("background WAL checkpoints (SQLite)", () => {
 
     const [{ n }] = (await sql<{ n: number }>`select count(*) as n from t`.execute(db)).rows;
     expect(n).toBe(2_000);
+  });
+
+  it("has closed its connection when destroy() returns, so the files can go at once", async () => {
+    // A short command (the CLI) opens, writes and closes before the thread has even opened the file.
+    // destroy() must wait for the thread: one still holding (or about to open) the database would
+    // recreate the -wal and -shm files while the caller removes the directory (ENOTEMPTY in CI).
+    dir = mkdtempSync(join(tmpdir(), "kizuna-ckpt-"));
+    const file = join(dir, "kizuna.db");
+    const short = openDb({ engine: "sqlite", location: file }, { backgroundCheckpoints: true });
+    await writeRows(short, 10);
+    const checkpointer = checkpointerOf(short)!;
+    await short.destroy();
+    expect(checkpointer.ended).toBe(true);
+    // The last connection to close in WAL mode checkpoints and deletes both side files.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(existsSync(`${file}-shm`)).toBe(false);
   });
 
   it("is off unless asked for", async () => {
