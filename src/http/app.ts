@@ -23,6 +23,7 @@ import { pushRoutes } from "../messaging/channels/push/routes.js";
 import { smsRoutes } from "../messaging/channels/sms/routes.js";
 import { inboundRoutes } from "../messaging/inbound/routes.js";
 import { optInRoutes, setConsentsWithOptIn } from "../messaging/opt-in/index.js";
+import { policyRoutes } from "../messaging/policy-routes.js";
 import { postalRoutes } from "../messaging/postal/routes.js";
 import { preferenceRoutes } from "../messaging/preferences/routes.js";
 import { messagingRoutes } from "../messaging/routes.js";
@@ -132,6 +133,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(campaignRoutes, { ctx, prefix: "/v1" });
   await app.register(messagingRoutes, { ctx, prefix: "/v1" });
   await app.register(guardrailRoutes, { ctx, prefix: "/v1" });
+  await app.register(policyRoutes, { ctx, prefix: "/v1" });
   await app.register(shopifySettingsRoutes, { ctx, prefix: "/v1" });
   await app.register(shopifyWebhookRoutes, { ctx, prefix: SHOPIFY_WEBHOOK_PATH });
   // Messaging: each plugin mounts its own paths (provider webhooks, tracking and unsubscribe pages

@@ -8,12 +8,20 @@ import { toIso } from "../core/clock.js";
 import { type Db, fromJson } from "../db/index.js";
 import { pauseChannel } from "./channels/settings.js";
 
-export const deliverabilitySettingsSchema = z.object({
-  maxBounceRate: z.number().min(0).max(1).default(0.05),
-  maxComplaintRate: z.number().min(0).max(1).default(0.003),
-  maxUnsubscribeRate: z.number().min(0).max(1).default(0.02),
+const rateBounds = z.number().min(0).max(1);
+/** The fields and their bounds, without defaults: what a change to the thresholds is checked against. */
+export const deliverabilityFields = {
+  maxBounceRate: rateBounds,
+  maxComplaintRate: rateBounds,
+  maxUnsubscribeRate: rateBounds,
   /** Rates over fewer sends than this say little: no pause below it. */
-  minSends: z.number().int().min(1).default(200),
+  minSends: z.number().int().min(1),
+};
+export const deliverabilitySettingsSchema = z.object({
+  maxBounceRate: deliverabilityFields.maxBounceRate.default(0.05),
+  maxComplaintRate: deliverabilityFields.maxComplaintRate.default(0.003),
+  maxUnsubscribeRate: deliverabilityFields.maxUnsubscribeRate.default(0.02),
+  minSends: deliverabilityFields.minSends.default(200),
 });
 export type DeliverabilitySettings = z.infer<typeof deliverabilitySettingsSchema>;
 

@@ -13,9 +13,15 @@ import { ensureTemplates } from "../scenarios/templates.js";
 
 export const REPERMISSION_TEMPLATE = "sunset.repermission";
 
+/** The fields and their bounds, without defaults: what a change to the policy is checked against. */
+export const sunsetFields = {
+  enabled: z.boolean(),
+  /** From a month to three years without an open or a click. */
+  days: z.number().int().min(30).max(1095),
+};
 export const sunsetSettingsSchema = z.object({
-  enabled: z.boolean().default(true),
-  days: z.number().int().min(30).max(1095).default(180),
+  enabled: sunsetFields.enabled.default(true),
+  days: sunsetFields.days.default(180),
 });
 export type SunsetSettings = z.infer<typeof sunsetSettingsSchema>;
 

@@ -60,11 +60,13 @@ describe("the dashboard", () => {
     });
 
     // The pause limits are the shop's own, as the automatic pause reads them.
-    await t.ctx.db
-      .updateTable("shops")
-      .set({ settings: JSON.stringify({ deliverability: { maxBounceRate: 0.03, minSends: 40 } }) })
-      .where("id", "=", t.shop.shop.id)
-      .execute();
+    const set = await t.app.inject({
+      method: "PATCH",
+      url: "/v1/shop/policies",
+      headers: t.secret,
+      payload: { deliverability: { maxBounceRate: 0.03, minSends: 40 } },
+    });
+    expect(set.statusCode, set.body).toBe(200);
     expect((await dashboard()).deliverability).toMatchObject({
       pauseAbove: { bounce: 0.03, complaint: 0.003 },
       minSends: 40,

@@ -15,9 +15,9 @@ export interface AttributionWindows {
 export const DEFAULT_ATTRIBUTION_WINDOWS: Readonly<AttributionWindows> = { clickDays: 7, openDays: 1 };
 
 /** Beyond a quarter, "the message made them buy" stops meaning anything. */
-const MAX_DAYS = 90;
+export const MAX_ATTRIBUTION_DAYS = 90;
 
-const days = (fallback: number) => z.number().min(0).max(MAX_DAYS).catch(fallback);
+const days = (fallback: number) => z.number().min(0).max(MAX_ATTRIBUTION_DAYS).catch(fallback);
 
 const windowsSchema = z
   .object({

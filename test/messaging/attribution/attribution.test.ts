@@ -272,12 +272,14 @@ describe("crediting orders to messages", () => {
     expect(await convertedEvents()).toEqual([]);
   });
 
-  it("uses the shop's own windows", async () => {
-    await t.ctx.db
-      .updateTable("shops")
-      .set({ settings: toJson({ attribution: { clickDays: 10 } }) })
-      .where("id", "=", shopId)
-      .execute();
+  it("uses the windows the shop set through the API", async () => {
+    const set = await t.app.inject({
+      method: "PATCH",
+      url: "/v1/shop/policies",
+      headers: t.secret,
+      payload: { attribution: { clickDays: 10 } },
+    });
+    expect(set.statusCode, set.body).toBe(200);
     const hanako = await upsertCustomer(t, { externalId: "hanako", email: "hanako@example.jp" });
     const clicked = await newsletter(hanako, 51);
     t.clock.advance(HOUR);

@@ -157,6 +157,43 @@ describe("deliverability", () => {
     expect((await status(again)).status).toBe("sent");
   });
 
+  it("keeps to the sunset period the shop set through the API, and sends to everyone once it is off", async () => {
+    const shopId = t.shop.shop.id;
+    const policy = (sunset: Record<string, unknown>) =>
+      t.app.inject({ method: "PATCH", url: "/v1/shop/policies", headers: t.secret, payload: { sunset } });
+    const silent = await upsertCustomer(
+      t,
+      { externalId: "silent", email: "silent@example.jp" },
+      { email: true },
+    );
+    const older = await upsertCustomer(
+      t,
+      { externalId: "older", email: "older@example.jp" },
+      { email: true },
+    );
+    await message(t.ctx.db, shopId, silent, { sentAt: ago(200) });
+    await message(t.ctx.db, shopId, older, { sentAt: ago(400) });
+    const status = async (id: number) =>
+      (await t.ctx.db.selectFrom("messages").select("status").where("id", "=", id).executeTakeFirstOrThrow())
+        .status;
+
+    // A year: 200 silent days are within it, 400 are not.
+    expect((await policy({ days: 365 })).statusCode).toBe(200);
+    const [toSilent, toOlder] = [
+      await message(t.ctx.db, shopId, silent),
+      await message(t.ctx.db, shopId, older),
+    ];
+    await delivery.drain();
+    expect(await status(toSilent)).toBe("sent");
+    expect(await status(toOlder)).toBe("suppressed");
+
+    // Off: nobody is held back, not even after 400 days.
+    expect((await policy({ enabled: false })).statusCode).toBe(200);
+    const again = await message(t.ctx.db, shopId, older);
+    await delivery.drain();
+    expect(await status(again)).toBe("sent");
+  });
+
   it("reports rates per send and pauses email when the bounce rate passes the limit", async () => {
     const shopId = t.shop.shop.id;
     const ids: number[] = [];

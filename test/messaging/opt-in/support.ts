@@ -4,7 +4,6 @@ import type { FastifyInstance } from "fastify";
 import { ManualClock } from "../../../src/core/clock.js";
 import { silentLogger } from "../../../src/core/logger.js";
 import type { Channel } from "../../../src/db/index.js";
-import { toJson } from "../../../src/db/index.js";
 import { buildApp } from "../../../src/http/app.js";
 import type { AppContext } from "../../../src/http/context.js";
 import { optInRoutes } from "../../../src/messaging/opt-in/index.js";
@@ -50,13 +49,18 @@ export async function closeOptInApp(): Promise<void> {
 /** A new shop; `doubleOptIn` switches double opt-in on for email in its settings. */
 export async function newShop(t: OptInApp, doubleOptIn: boolean): Promise<OptInShop> {
   const created = await createShop(t.ctx.db, t.clock, { name: "きずな茶房 & Co." });
-  const settings = doubleOptIn ? { doubleOptIn: { email: true } } : {};
-  await t.ctx.db
-    .updateTable("shops")
-    .set({ settings: toJson(settings) })
-    .where("id", "=", created.shop.id)
-    .execute();
-  return { shopId: created.shop.id, secret: bearer(created.secretKey) };
+  const secret = bearer(created.secretKey);
+  if (doubleOptIn) {
+    // As the shop turns it on: through its delivery policies.
+    const res = await t.app.inject({
+      method: "PATCH",
+      url: "/v1/shop/policies",
+      headers: secret,
+      payload: { doubleOptIn: { email: true } },
+    });
+    if (res.statusCode !== 200) throw new Error(res.body);
+  }
+  return { shopId: created.shop.id, secret };
 }
 
 export async function newCustomer(t: OptInApp, shop: OptInShop, externalId: string): Promise<number> {
