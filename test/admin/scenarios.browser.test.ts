@@ -48,7 +48,8 @@ describe.skipIf(!hasChromium)(browserTitle("the Scenarios page in a real browser
       await a.t.app.inject({ method: "GET", url: "/v1/scenario-library", headers: a.t.secret })
     ).json() as { scenarios: Array<{ key: string }> };
     expect(library.scenarios.length).toBeGreaterThan(5);
-    expect(await gallery.locator("li.scenario-card").count()).toBe(library.scenarios.length);
+    // The heading shows before the library has loaded: wait for the cards, not just the page.
+    await expect.poll(() => gallery.locator("li.scenario-card").count()).toBe(library.scenarios.length);
     expect(await card().getByRole("heading").textContent()).toContain("カゴ落ち");
     expect(await card().textContent()).toContain("期待できる効果");
     await expect.poll(() => a.page.getByText("まだシナリオはありません").isVisible()).toBe(true);
