@@ -46,7 +46,11 @@ const RULES: Rule[] = [
     pattern: /^\/v1\/(scenarios|scenario-library|segments|campaigns|templates)(\/|$)/,
     area: "reports",
   },
-  { methods: "read", pattern: /^\/v1\/(channels|shop\/(profile|guardrails|policies))(\/|$)/, area: "reports" },
+  {
+    methods: "read",
+    pattern: /^\/v1\/(channels|shop\/(profile|guardrails|policies))(\/|$)/,
+    area: "reports",
+  },
   // The shop's default caps and quiet hours are marketing policy, as a scenario's own overrides are.
   { methods: "write", pattern: /^\/v1\/shop\/guardrails$/, area: "marketing" },
   {
