@@ -618,6 +618,15 @@ const ROUTES: Record<string, RouteCase> = {
       },
     ],
   },
+  // The shop's delivery policies (src/messaging/policy-routes.ts).
+  "GET /v1/shop/policies": {
+    auth: "secret",
+    probes: () => [{ outcome: "no-leak", url: "/v1/shop/policies" }],
+  },
+  "PATCH /v1/shop/policies": {
+    auth: "secret",
+    probes: () => [{ outcome: "own-write", url: "/v1/shop/policies", payload: { sunset: { days: 400 } } }],
+  },
   "GET /v1/templates": { auth: "secret", probes: () => [{ outcome: "no-leak", url: "/v1/templates" }] },
   "PUT /v1/templates/:key/:channel/:locale": {
     auth: "secret",
