@@ -7,9 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listAudit } from "../../src/accounts/audit.js";
 import type { Role } from "../../src/accounts/roles.js";
-import { csrfTokenFor, SESSION_COOKIE, signIn } from "../../src/accounts/sessions.js";
-import { addMember } from "../../src/accounts/users.js";
-import { createTestApp, type TestApp } from "../support/app.js";
+import { createTestApp, memberHeaders, type TestApp } from "../support/app.js";
 
 const DEFAULTS = {
   attribution: { clickDays: 7, openDays: 1 },
@@ -33,19 +31,7 @@ describe("the shop's delivery policies API", () => {
     return res.json();
   };
 
-  /** Headers of a member of the shop in this role, signed in to the admin. */
-  async function member(role: Role) {
-    const email = `${role}@shop.example`;
-    await addMember(t.ctx.db, t.clock, t.shop.shop.id, { email, role, password: "a long passphrase" });
-    const outcome = await signIn(t.ctx.db, t.clock, email, "a long passphrase");
-    if (!outcome.ok) throw new Error(`could not sign in as ${email}`);
-    const { token } = outcome.session;
-    return {
-      cookie: `${SESSION_COOKIE}=${token}`,
-      "x-csrf-token": csrfTokenFor(t.ctx.secret, token),
-      "x-kizuna-shop": String(t.shop.shop.id),
-    };
-  }
+  const member = (role: Role) => memberHeaders(t, role);
 
   beforeEach(async () => {
     t = await createTestApp("2026-06-01T01:00:00.000Z");

@@ -5,10 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listAudit } from "../../src/accounts/audit.js";
 import type { Role } from "../../src/accounts/roles.js";
-import { csrfTokenFor, SESSION_COOKIE, signIn } from "../../src/accounts/sessions.js";
-import { addMember } from "../../src/accounts/users.js";
 import { templatesFor, upsertCustomer } from "../scenarios/support.js";
-import { createTestApp, type TestApp } from "../support/app.js";
+import { createTestApp, memberHeaders, type TestApp } from "../support/app.js";
 
 const START = "2026-06-01T01:00:00.000Z"; // 10:00 JST
 
@@ -17,19 +15,7 @@ describe("the shop's guardrails API", () => {
   const api = (method: "GET" | "PUT" | "POST", url: string, payload?: Record<string, unknown>) =>
     t.app.inject({ method, url, headers: t.secret, ...(payload !== undefined ? { payload } : {}) });
 
-  /** Headers of a member of the shop in this role, signed in to the admin. */
-  async function member(role: Role) {
-    const email = `${role}@shop.example`;
-    await addMember(t.ctx.db, t.clock, t.shop.shop.id, { email, role, password: "a long passphrase" });
-    const outcome = await signIn(t.ctx.db, t.clock, email, "a long passphrase");
-    if (!outcome.ok) throw new Error(`could not sign in as ${email}`);
-    const { token } = outcome.session;
-    return {
-      cookie: `${SESSION_COOKIE}=${token}`,
-      "x-csrf-token": csrfTokenFor(t.ctx.secret, token),
-      "x-kizuna-shop": String(t.shop.shop.id),
-    };
-  }
+  const member = (role: Role) => memberHeaders(t, role);
 
   beforeEach(async () => {
     t = await createTestApp(START);

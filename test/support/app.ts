@@ -1,5 +1,8 @@
 // A real Fastify app on a real test database, with a shop and its keys, driven through HTTP injection.
 import type { FastifyInstance } from "fastify";
+import type { Role } from "../../src/accounts/roles.js";
+import { csrfTokenFor, SESSION_COOKIE, signIn } from "../../src/accounts/sessions.js";
+import { addMember } from "../../src/accounts/users.js";
 import { ManualClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { type BuildAppOptions, buildApp } from "../../src/http/app.js";
@@ -44,5 +47,19 @@ export async function createTestApp(
       await app.close();
       await testDb.cleanup();
     },
+  };
+}
+
+/** Headers of a new member of the shop in this role (`<role>@shop.example`), signed in to the admin. */
+export async function memberHeaders(t: TestApp, role: Role): Promise<Record<string, string>> {
+  const email = `${role}@shop.example`;
+  await addMember(t.ctx.db, t.clock, t.shop.shop.id, { email, role, password: "a long passphrase" });
+  const outcome = await signIn(t.ctx.db, t.clock, email, "a long passphrase");
+  if (!outcome.ok) throw new Error(`could not sign in as ${email}`);
+  const { token } = outcome.session;
+  return {
+    cookie: `${SESSION_COOKIE}=${token}`,
+    "x-csrf-token": csrfTokenFor(t.ctx.secret, token),
+    "x-kizuna-shop": String(t.shop.shop.id),
   };
 }
