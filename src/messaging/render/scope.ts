@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { anyOf, type Db, fromJson, type Message, selectIn } from "../../db/index.js";
 import { storedRecommendations } from "../../recommend/service.js";
 import type { ShopForMessages } from "../../shops/profile.js";
+import { type Cart, type CartLine, loadCarts } from "./carts.js";
 import { couponLabel, formatDate, formatMoney } from "./format.js";
 import { PopularProductsCache, type ProductCard, productCards } from "./recommendations.js";
 
@@ -28,7 +29,6 @@ export interface ScopeNeeds {
   recommendations: boolean;
 }
 
-const CART_LOOKBACK_DAYS = 30;
 const RECOMMENDATIONS = 8;
 
 /** One scope per message (by message id), without the per-message links (added by the renderer). */
@@ -55,8 +55,10 @@ export async function buildScopes(
     if (typeof p.order?.id === "number") orderIds.add(p.order.id);
   }
   const orders = await loadOrders(db, shop.id, [...orderIds]);
-  const carts = needs.cart ? await loadCarts(db, shop.id, customerIds, now) : new Map<number, CartLine[]>();
-  for (const lines of [...orders.values()].map((o) => o.items).concat([...carts.values()]))
+  const carts = needs.cart ? await loadCarts(db, shop.id, customerIds, now) : new Map<number, Cart>();
+  for (const lines of [...orders.values()]
+    .map((o) => o.items)
+    .concat([...carts.values()].map((c) => c.lines)))
     for (const l of lines) if (l.productId) productIds.add(l.productId);
   const products = await productCards(db, shop.id, [...productIds]);
   const popular = needs.recommendations ? await popularCache.get(db, shop.id, now, RECOMMENDATIONS * 3) : [];
@@ -84,7 +86,10 @@ export async function buildScopes(
       name: l.name ?? p?.name ?? l.sku,
       sku: l.sku,
       quantity: l.quantity,
-      price: money(l.unitPrice ?? p?.price ?? 0, p?.currency),
+      price:
+        l.unitPrice === null
+          ? money(p?.price ?? 0, p?.currency)
+          : money(l.unitPrice, l.currency ?? p?.currency),
       url: p?.url ?? shop.profile?.url ?? "",
       imageUrl: p?.image_url ?? "",
     };
@@ -127,7 +132,10 @@ export async function buildScopes(
         total: money(order.total, order.currency),
       };
     }
-    if (needs.cart) scope.cart = { items: (carts.get(m.customer_id) ?? []).map(line), url: cartUrl };
+    if (needs.cart) {
+      const cart = carts.get(m.customer_id);
+      scope.cart = { items: (cart?.lines ?? []).map(line), url: cart?.url ?? cartUrl };
+    }
     if (p.coupon) {
       scope.coupon = {
         code: p.coupon.code,
@@ -171,14 +179,6 @@ async function loadCustomers(db: Db, shopId: number, ids: number[]) {
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-interface CartLine {
-  productId: number | null;
-  sku: string;
-  name: string | null;
-  quantity: number;
-  unitPrice: number | null;
-}
-
 async function loadOrders(db: Db, shopId: number, ids: number[]) {
   const orders = await selectIn(db, ids, (slice) =>
     db
@@ -200,75 +200,17 @@ async function loadOrders(db: Db, shopId: number, ids: number[]) {
   );
   const byOrder = new Map(orders.map((o) => [o.id, { ...o, items: [] as CartLine[] }]));
   for (const i of items) {
-    byOrder.get(i.order_id)?.items.push({
+    const order = byOrder.get(i.order_id);
+    order?.items.push({
       productId: i.product_id,
       sku: i.sku,
       name: i.name,
       quantity: i.quantity,
       unitPrice: i.unit_price,
+      currency: order.currency,
     });
   }
   return byOrder;
-}
-
-/**
- * Each customer's cart as it stands: products added and not removed since their last order, within
- * the last 30 days, in the order they were added.
- */
-async function loadCarts(db: Db, shopId: number, customerIds: number[], now: Date) {
-  const since = new Date(now.getTime() - CART_LOOKBACK_DAYS * 86_400_000).toISOString();
-  const lastOrders = await selectIn(db, customerIds, (slice) =>
-    db
-      .selectFrom("orders")
-      .select(["customer_id", sql<string>`max(ordered_at)`.as("last")])
-      .where("shop_id", "=", shopId)
-      .where(anyOf(db, "customer_id", slice))
-      .where("ordered_at", ">=", since)
-      .groupBy("customer_id")
-      .execute(),
-  );
-  const lastOrder = new Map(lastOrders.map((r) => [r.customer_id, r.last]));
-  const events = await selectIn(db, customerIds, (slice) =>
-    db
-      .selectFrom("events")
-      .select(["customer_id", "type", "product_id", "sku", "properties", "occurred_at"])
-      .where("shop_id", "=", shopId)
-      .where(anyOf(db, "customer_id", slice))
-      .where("type", "in", ["cart_add", "cart_remove"])
-      .where("occurred_at", ">=", since)
-      .orderBy("occurred_at")
-      .execute(),
-  );
-  const carts = new Map<number, Map<string, CartLine>>();
-  for (const e of events) {
-    const customerId = e.customer_id!;
-    const cutoff = lastOrder.get(customerId);
-    if (cutoff && e.occurred_at <= cutoff) continue;
-    const key = e.sku ?? String(e.product_id);
-    let cart = carts.get(customerId);
-    if (!cart) {
-      cart = new Map();
-      carts.set(customerId, cart);
-    }
-    const props = fromJson<{ quantity?: number; price?: number }>(e.properties);
-    const quantity = Number.isInteger(props.quantity) && props.quantity! > 0 ? props.quantity! : 1;
-    const current = cart.get(key);
-    if (e.type === "cart_add") {
-      if (current) current.quantity += quantity;
-      else
-        cart.set(key, {
-          productId: e.product_id,
-          sku: e.sku ?? "",
-          name: null,
-          quantity,
-          unitPrice: typeof props.price === "number" ? props.price : null,
-        });
-    } else if (current) {
-      current.quantity -= quantity;
-      if (current.quantity <= 0) cart.delete(key);
-    }
-  }
-  return new Map([...carts].map(([id, cart]) => [id, [...cart.values()]]));
 }
 
 async function productsBought(

@@ -59,7 +59,10 @@ export const LIBRARY: LibraryScenario[] = [
     channels: ["line", "email", "sms"],
     definition: {
       name: "カゴ落ちリマインド / Cart abandonment",
-      trigger: { type: "event", eventTypes: ["cart_add"] },
+      // A checkout started and left is an abandoned cart too; on a Shopify store without the snippet it
+      // is the only one Kizuna hears of (checkouts webhooks). Re-entry keeps a cart add followed by a
+      // checkout to one run.
+      trigger: { type: "event", eventTypes: ["cart_add", "checkout_start"] },
       reentry: { afterDays: 3 },
       start: "wait-1h",
       steps: [
