@@ -94,15 +94,17 @@ export async function loadCarts(
         if (typeof item.sku !== "string" || item.sku === "" || quantity === null) continue;
         const current = cart.lines.get(item.sku);
         if (current) current.quantity += quantity;
-        else
+        else {
+          const priced = Number.isInteger(item.price);
           cart.lines.set(item.sku, {
             productId: null,
             sku: item.sku,
             name: typeof item.name === "string" ? item.name : null,
             quantity,
-            unitPrice: Number.isInteger(item.price) ? (item.price as number) : null,
-            currency: Number.isInteger(item.price) ? currency : null,
+            unitPrice: priced ? (item.price as number) : null,
+            currency: priced ? currency : null,
           });
+        }
       }
       cart.url = typeof checkout.abandonedCheckoutUrl === "string" ? checkout.abandonedCheckoutUrl : null;
       continue;

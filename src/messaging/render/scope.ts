@@ -2,7 +2,6 @@
 // order, coupon, points, warranty...), looked up for a whole batch of messages at once and formatted in
 // the message's language and the shop's time zone. The outbox payload holds ids and amounts as the
 // scenario saw them; names, prices and links are read fresh here.
-import { sql } from "kysely";
 import { anyOf, type Db, fromJson, type Message, selectIn } from "../../db/index.js";
 import { storedRecommendations } from "../../recommend/service.js";
 import type { ShopForMessages } from "../../shops/profile.js";
